@@ -1,0 +1,1 @@
+"""The kg command line (Typer); all logic lives in the kg package."""

@@ -1,0 +1,142 @@
+"""The kg command line: one thin function per command; kg does the work, render formats it."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Annotated, Callable, Optional, ParamSpec, TypeVar
+
+import typer
+
+from kg.errors import KgError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+app = typer.Typer(no_args_is_help=True, add_completion=False,
+                  help="Turn study notes into a cited knowledge graph and answer questions from it.")
+
+DbOption = Annotated[Optional[str], typer.Option(
+    "--db", envvar="KG_DB", show_envvar=True,
+    help="Store location (default: the user data directory)")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON")]
+
+
+def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn a KgError into 'Error: ...' on stderr and exit status 1."""
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except KgError as error:
+            typer.echo(f"Error: {error}", err=True)
+            raise typer.Exit(code=1) from None
+        except KeyboardInterrupt:
+            typer.echo("Interrupted; the store keeps every note that was fully written.", err=True)
+            raise typer.Exit(code=130) from None
+    return wrapper
+
+
+def _progress(label: str) -> Callable[[int, int, str], None] | None:
+    """A progress line on stderr when it is a terminal; quiet otherwise."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int, path: str) -> None:
+        name = Path(path).name
+        end = "\n" if done == total else ""
+        sys.stderr.write(f"\r{label} [{done}/{total}] {name[:50]:<50}{end}")
+        sys.stderr.flush()
+    return show
+
+
+@app.callback()
+def root() -> None:
+    """Turn study notes into a queryable knowledge graph."""
+
+
+@app.command()
+@reports_errors
+def ingest(
+    paths: Annotated[Optional[list[Path]], typer.Argument(
+        help="Note files or folders (default: the bundled notes)")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Build or update the graph from note files and folders
+
+    Re-extracts only notes whose content changed, and drops notes deleted from a folder
+    ingested before. Unreadable files are skipped with a warning; the exit status is 0 when
+    everything was read and 4 when some files were skipped.
+
+    Example: kg ingest ~/notes/aws
+    """
+    from kg.ingest import ingest_paths
+    from kg.resources import bundled_notes_dir
+    from kg.store import open_store
+
+    from cli import render
+
+    targets = list(paths) if paths else [bundled_notes_dir()]
+    with open_store(db, write=True) as store:
+        report = ingest_paths(store, targets, progress=_progress("Ingesting"))
+    for path, reason in report.skipped:
+        typer.echo(f"Warning: skipped {path}: {reason}.", err=True)
+    typer.echo(render.ingest_json(report) if as_json else render.ingest_text(report))
+    if report.skipped:
+        raise typer.Exit(code=4)
+
+
+@app.command()
+@reports_errors
+def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Count notes, statements, services, limits, integrations and triples
+
+    Example: kg stats --json
+    """
+    from kg.facts import graph_stats
+    from kg.store import open_store
+
+    from cli import render
+
+    with open_store(db) as store:
+        counts = graph_stats(store)
+    typer.echo(render.to_json(counts) if as_json else render.stats_text(counts))
+
+
+@app.command()
+@reports_errors
+def facts(
+    service: Annotated[str, typer.Argument(help="Service name, alias or abbreviation")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List every fact extracted about one service, with sources
+
+    Example: kg facts SQS
+    """
+    from kg.facts import integration_facts, limit_facts, service_and_features
+    from kg.match import resolve_service
+    from kg.store import open_store
+    from kg.vocab import default_vocabulary
+
+    from cli import render
+
+    vocab = default_vocabulary()
+    iri = resolve_service(service, vocab)
+    scope = service_and_features(vocab, iri)
+    with open_store(db) as store:
+        limits = limit_facts(store, vocab, scope)
+        integrations = integration_facts(store, vocab, scope)
+    concept = vocab.services[iri]
+    context_labels = {k: c.pref for k, c in vocab.contexts.items()}
+    if as_json:
+        typer.echo(render.facts_json(concept.pref, iri, limits, integrations, context_labels))
+    else:
+        typer.echo(render.facts_text(concept.pref, concept.alt[:4], limits, integrations, context_labels))
+
+
+def main() -> None:
+    """Entry point of the `kg` console script."""
+    app(prog_name="kg")

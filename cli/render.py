@@ -1,0 +1,95 @@
+"""Results -> text or JSON: the only code that formats output."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kg.facts import IntegrationFact, LimitFact
+from kg.ingest import IngestReport
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=None)
+
+
+def ingest_text(report: IngestReport) -> str:
+    lines = [f"Ingested {report.notes} notes in {report.seconds:.2f} s: {len(report.added)} added, "
+             f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+             f"{len(report.removed)} removed; {report.limits} limits and {report.integrations} "
+             "integrations extracted."]
+    for path in report.removed:
+        lines.append(f"Removed {path} (deleted from its folder).")
+    return "\n".join(lines)
+
+
+def ingest_json(report: IngestReport) -> str:
+    return to_json({"added": report.added, "updated": report.updated, "unchanged": report.unchanged,
+                    "removed": report.removed,
+                    "skipped": [{"path": p, "reason": r} for p, r in report.skipped],
+                    "limits": report.limits, "integrations": report.integrations,
+                    "seconds": round(report.seconds, 3)})
+
+
+def stats_text(stats: dict[str, int]) -> str:
+    width = max(len(k) for k in stats)
+    return "\n".join(f"{k:<{width}}  {v:>8,}" for k, v in stats.items())
+
+
+def _sources_text(sources, indent: str = "      ") -> list[str]:
+    return [f"{indent}{s.note}:{s.line}{'-' + str(s.end_line) if s.end_line != s.line else ''}  "
+            f"{' '.join(s.text.split())[:110]}" for s in sources]
+
+
+def _context_names(fact: LimitFact, labels: dict[str, str]) -> str:
+    return ", ".join(labels.get(c, c.rsplit("/", 1)[-1]) for c in fact.contexts)
+
+
+def facts_text(service_label: str, aliases: list[str], limits: list[LimitFact],
+               integrations: list[IntegrationFact], context_labels: dict[str, str]) -> str:
+    out = [f"{service_label}" + (f" ({', '.join(aliases)})" if aliases else "")]
+    if not limits and not integrations:
+        out.append("  The notes state no limits or integrations about it.")
+        return "\n".join(out)
+    by_owner: dict[str, list[LimitFact]] = {}
+    for f in limits:
+        by_owner.setdefault(f.service_label, []).append(f)
+    out.append(f"  Limits ({len(limits)}):")
+    for owner, facts in by_owner.items():
+        if owner != service_label:
+            out.append(f"   {owner}:")
+        for f in sorted(facts, key=lambda f: (f.attribute, f.qualifier, f.contexts, f.quantity.canonical_value)):
+            ctx = _context_names(f, context_labels)
+            notes = len({s.note for s in f.sources})
+            out.append(f"    {f.attribute} ({f.qualifier}{', ' + ctx if ctx else ''}): {f.value}"
+                       f"  [{notes} note{'s' if notes != 1 else ''}]")
+            out.extend(_sources_text(f.sources))
+    if integrations:
+        out.append(f"  Integrations ({len(integrations)}):")
+        for i in sorted(integrations, key=lambda i: (i.source_label, i.target_label)):
+            arrow = "->" if i.directed else "--"
+            neg = "NOT " if i.negative else ""
+            out.append(f"    {i.source_label} {arrow} {neg}{i.relation_label} {arrow} {i.target_label}")
+            out.extend(_sources_text(i.sources))
+    return "\n".join(out)
+
+
+def _source_json(s) -> dict:
+    return {"note": s.note, "line": s.line, "text": s.text}
+
+
+def facts_json(service_label: str, iri: str, limits: list[LimitFact],
+               integrations: list[IntegrationFact], context_labels: dict[str, str]) -> str:
+    return to_json({
+        "service": service_label, "iri": iri,
+        "limits": [{"service": f.service_label, "attribute": f.attribute, "qualifier": f.qualifier,
+                    "context": _context_names(f, context_labels) or None, "value": f.value,
+                    "stated": f.stated,
+                    "quantity": {"value": f.quantity.value, "unit": f.quantity.unit,
+                                 "canonical_value": f.quantity.canonical_value,
+                                 "canonical_unit": f.quantity.canonical_unit},
+                    "sources": [_source_json(s) for s in f.sources]} for f in limits],
+        "integrations": [{"from": i.source_label, "to": i.target_label, "relation": i.relation_label,
+                          "directed": i.directed, "polarity": "negative" if i.negative else "positive",
+                          "sources": [_source_json(s) for s in i.sources]} for i in integrations],
+    })

@@ -1,0 +1,438 @@
+"""Note -> claims: the limits and integrations each statement states, each with its source.
+
+Subject: the service named in the statement's clause, else in its parent bullets, else in its
+headings (innermost first). Limit kind: the vocabulary kind whose words stand nearest the
+quantity and whose dimension fits it, looked for in the same order; a free label from the
+words around the quantity when no kind fits, so no quantity is dropped for want of a kind.
+Integrations: two services and a relation cue in one clause, directed by the cue's voice, with
+negative polarity when the clause denies it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Iterator
+
+from kg.notes import Note, Statement
+from kg.units import COUNT, Quantity, QuantityMatch, find_quantities
+from kg.vocab import KG, KindFinder, KindHit, Mention, PhraseFinder, Vocabulary, content_stems
+
+EXTRACTOR_VERSION = "1"
+
+_CLAUSE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])|;\s+|\s+\|\s+")
+_NEGATION = re.compile(
+    r"\b(?:can[’']?t|cannot|canot|can not|won[’']?t|doesn[’']?t|don[’']?t|isn[’']?t|aren[’']?t|not|no|never|"
+    r"unable to|without|neither|nor|unsupported)\b", re.IGNORECASE)
+_PREPOSITIONS = {"in", "into", "to", "from", "with", "using", "via", "by", "through", "on", "for",
+                 "of", "onto", "inside", "within", "behind", "like", "than", "and", "or"}
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*")
+_FREE_STOP = {"the", "a", "an", "of", "is", "are", "be", "can", "to", "in", "for", "and", "or",
+              "it", "its", "with", "on", "at", "by", "that", "this", "you", "your", "we", "up",
+              "max", "maximum", "min", "minimum", "default", "limit", "limits", "only", "must",
+              "will", "was", "has", "have", "each", "per", "set", "upto", "from", "than", "more",
+              "less", "least", "most", "between", "about", "approximately", "around", "supports",
+              "support", "has", "there", "which", "when", "if", "after", "before", "until"}
+_LIMITISH = re.compile(r"\b(?:limits?|quotas?|constraints?|limitations?)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LimitClaim:
+    """One quantity a statement states about a service."""
+
+    service: str
+    attribute: str
+    kind: str | None
+    qualifier: str            # maximum | minimum | default | exact
+    contexts: tuple[str, ...]
+    quantity: Quantity
+    statement: Statement
+    range_group: int = -1     # the two ends of one stated range share a group
+
+
+@dataclass(frozen=True)
+class IntegrationClaim:
+    """One statement that a service works with another."""
+
+    source: str
+    target: str
+    relation: str
+    directed: bool
+    negative: bool
+    statement: Statement
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything extracted from one note."""
+
+    note: Note
+    limits: tuple[LimitClaim, ...]
+    integrations: tuple[IntegrationClaim, ...]
+    mentions: dict[int, tuple[str, ...]]   # statement index -> services it names
+
+
+class Extractor:
+    """Holds the compiled vocabulary matchers; reuse one for many notes."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        self.services = PhraseFinder({iri: c.labels for iri, c in vocab.services.items()})
+        self.kinds = KindFinder(vocab.kinds)
+        self.contexts = PhraseFinder({iri: c.labels for iri, c in vocab.contexts.items()})
+        self.qualifiers = PhraseFinder({iri: c.labels for iri, c in vocab.qualifiers.items()},
+                                       case_sensitive_upto=0)
+        self.active = PhraseFinder({iri: [c.pref, *c.alt] for iri, c in vocab.relations.items()},
+                                   case_sensitive_upto=0)
+        self.passive = PhraseFinder({iri: c.passive for iri, c in vocab.relations.items()},
+                                    case_sensitive_upto=0)
+        self.generic_relation = KG.replace("#", "/relation/") + "integrates-with"
+
+    @cached_property
+    def _kind_dimensions(self) -> dict[str, set[str]]:
+        return {iri: c.dimensions for iri, c in self.vocab.kinds.items()}
+
+    # ------------------------------------------------------------ public
+
+    def extract(self, note: Note) -> Extraction:
+        """Extract every limit and integration from a parsed note."""
+        limits: list[LimitClaim] = []
+        integrations: list[IntegrationClaim] = []
+        mentions: dict[int, tuple[str, ...]] = {}
+        cache: dict[str, list[Mention]] = {}
+        for index, st in enumerate(note.statements):
+            found = self._services_in(st.text, cache)
+            if found:
+                mentions[index] = tuple(dict.fromkeys(m.iri for m in found))
+            limits.extend(self._limits(st, cache))
+            integrations.extend(self._integrations(st, cache))
+        return Extraction(note, tuple(_dedupe_limits(limits)), tuple(_dedupe_integrations(integrations)),
+                          mentions)
+
+    # ------------------------------------------------------------ shared helpers
+
+    def _services_in(self, text: str, cache: dict[str, list[Mention]]) -> list[Mention]:
+        if text not in cache:
+            cache[text] = self.services.find(text)
+        return cache[text]
+
+    def _context_subject(self, st: Statement, cache: dict[str, list[Mention]]) -> str | None:
+        """The service the statement's parents or headings are about, innermost first."""
+        for text in (*reversed(st.parents), *reversed(st.headings)):
+            found = self._services_in(text, cache)
+            if found:
+                return self._most_specific([m.iri for m in found])
+        return None
+
+    def _most_specific(self, iris: list[str]) -> str:
+        """Prefer a feature over its parent service when both are named."""
+        for iri in iris:
+            if any(self.vocab.root_service(other) == self.vocab.root_service(iri) and other != iri
+                   and iri not in self.vocab.services[other].broader and other in self._ancestors(iri)
+                   for other in iris):
+                return iri
+        return iris[0]
+
+    def _ancestors(self, iri: str) -> set[str]:
+        out, todo = set(), [iri]
+        while todo:
+            c = self.vocab.services.get(todo.pop())
+            if c:
+                for b in c.broader:
+                    if b not in out:
+                        out.add(b)
+                        todo.append(b)
+        return out
+
+    @staticmethod
+    def _clauses(text: str) -> list[tuple[int, int]]:
+        spans, start = [], 0
+        for m in _CLAUSE_SPLIT.finditer(text):
+            spans.append((start, m.start()))
+            start = m.end()
+        spans.append((start, len(text)))
+        return [(a, b) for a, b in spans if b > a]
+
+    # ------------------------------------------------------------ limits
+
+    def _limits(self, st: Statement, cache: dict[str, list[Mention]]) -> Iterator[LimitClaim]:
+        text = st.text
+        found = find_quantities(text)
+        if not found:
+            return
+        mentions = self._services_in(text, cache)
+        context_subject = None
+        context_subject_done = False
+        kind_hits = self.kinds.find(text)
+        ctx_hits = [m for m in self.contexts.find(text)
+                    if not any(q.start <= m.start < q.end for q in found)]
+        qual_hits = self.qualifiers.find(text)
+        clauses = self._clauses(text)
+        for qm in found:
+            q = qm.quantity
+            ca, cb = next(((a, b) for a, b in clauses if a <= qm.start < b), (0, len(text)))
+            if qm.bare:
+                q = self._borrow_unit(text, qm, found, qual_hits, ca)
+                if q is None:
+                    continue
+            kind = self._pick_kind(qm, q, kind_hits, found, ca, cb)
+            if kind is None and q.unit == "count/s" and not q.noun and "/" in q.text:
+                as_seconds = Quantity(q.value, "s", q.text)
+                kind = self._pick_kind(qm, as_seconds, kind_hits, found, ca, cb)
+                q = as_seconds if kind else q
+            if kind is None and not qm.bare:
+                kind = self._kind_from_context(st, q)
+            if qm.bare and q.unit == "count" and kind is None:
+                continue    # a bare number counts something only when a count-like kind says what
+            # subject
+            clause_mentions = [m for m in mentions if ca <= m.start < cb]
+            subject = self._pick_subject(text, qm, clause_mentions)
+            if subject is None or self._is_prepositional(text, subject):
+                if not context_subject_done:
+                    context_subject = self._context_subject(st, cache)
+                    context_subject_done = True
+                if context_subject:
+                    subject = None if subject is None or self._is_prepositional(text, subject) else subject
+                    chosen = subject.iri if subject else context_subject
+                elif subject is not None:
+                    chosen = subject.iri
+                else:
+                    continue
+            else:
+                chosen = subject.iri
+            chosen = self._refine_feature(chosen, clause_mentions, st, cache)
+            attribute = (self.vocab.kinds[kind].pref if kind else self._free_label(text, qm, ca, cb)) or "value"
+            qualifier = self._pick_qualifier(st, qm, qual_hits, found, ca, cb)
+            contexts = self._pick_contexts(st, qm, ctx_hits, found, ca, cb)
+            yield LimitClaim(chosen, attribute, kind, qualifier, contexts, q, st,
+                             qm.range_id if qm.range_role else -1)
+
+    def _borrow_unit(self, text: str, qm: QuantityMatch, found: list[QuantityMatch],
+                     qual_hits: list[Mention], clause_start: int) -> Quantity | None:
+        """"up to 14 days, default of 4": a bare number after a qualifier borrows the unit before it."""
+        before = [o for o in found if o.end <= qm.start and o.start >= clause_start and not o.bare]
+        cue = any(0 <= qm.start - h.end <= 12 for h in qual_hits)
+        if before and cue:
+            unit_from = before[-1].quantity
+            return Quantity(qm.quantity.value, unit_from.unit, qm.quantity.text, unit_from.noun)
+        return qm.quantity
+
+    def _fits(self, kind: str, q: Quantity) -> bool:
+        dims = self._kind_dimensions.get(kind, set())
+        return not dims or q.dimension in dims
+
+    def _pick_kind(self, qm: QuantityMatch, q: Quantity, hits: list[KindHit],
+                   found: list[QuantityMatch], ca: int, cb: int) -> str | None:
+        best, best_key = None, None
+        for h in hits:
+            if not (ca <= h.start < cb) or not self._fits(h.iri, q):
+                continue
+            if h.start >= qm.start and h.end <= qm.end and q.unit != "count":
+                continue    # the kind's words are the quantity's own unit
+            if h.end <= qm.start:
+                lo, hi = h.end, qm.start
+            elif h.start >= qm.end:
+                lo, hi = qm.end, h.start
+            else:
+                lo = hi = qm.start     # the kind's words surround the number
+            blocked = any(lo <= o.start < hi and (o.range_id != qm.range_id or qm.range_id < 0)
+                          for o in found if o is not qm)
+            distance = max(0, hi - lo)
+            key = (blocked, -min(h.size, 3), distance)
+            if best_key is None or key < best_key:
+                best, best_key = h.iri, key
+        return best
+
+    def _kind_from_context(self, st: Statement, q: Quantity) -> str | None:
+        for text in (*reversed(st.parents), *reversed(st.headings)):
+            hits = [h for h in self.kinds.find(text) if self._fits(h.iri, q)]
+            if hits:
+                return max(hits, key=lambda h: (h.size, h.end)).iri
+        return None
+
+    def _pick_subject(self, text: str, qm: QuantityMatch, mentions: list[Mention]) -> Mention | None:
+        if not mentions:
+            return None
+        def key(m: Mention) -> tuple[int, int, int]:
+            prep = self._is_prepositional(text, m)
+            before = m.end <= qm.start
+            distance = qm.start - m.end if before else m.start - qm.end
+            return (prep, not before, distance)
+        return min(mentions, key=key)
+
+    @staticmethod
+    def _is_prepositional(text: str, m: Mention) -> bool:
+        words = _WORD.findall(text[max(0, m.start - 24):m.start])
+        return bool(words) and words[-1].lower() in _PREPOSITIONS
+
+    def _refine_feature(self, chosen: str, clause_mentions: list[Mention], st: Statement,
+                        cache: dict[str, list[Mention]]) -> str:
+        pool = [m.iri for m in clause_mentions]
+        for text in reversed(st.parents):
+            pool.extend(m.iri for m in self._services_in(text, cache))
+        for iri in pool:
+            if chosen in self._ancestors(iri):
+                return iri
+        return chosen
+
+    def _pick_qualifier(self, st: Statement, qm: QuantityMatch, hits: list[Mention],
+                        found: list[QuantityMatch], ca: int, cb: int) -> str:
+        if qm.range_role:
+            return "minimum" if qm.range_role == "min" else "maximum"
+        best, best_d = None, None
+        for h in hits:
+            if not (ca <= h.start < cb):
+                continue
+            if h.end <= qm.start:
+                gap, lo, hi = qm.start - h.end, h.end, qm.start
+                if gap > 45:
+                    continue
+            elif h.start >= qm.end:
+                gap, lo, hi = h.start - qm.end, qm.end, h.start
+                if gap > 12:
+                    continue
+                gap += 1000    # only when no cue stands before the number
+            else:
+                continue
+            if any(lo <= o.start < hi for o in found if o is not qm and o.range_id != qm.range_id):
+                continue
+            if best_d is None or gap < best_d:
+                best, best_d = h.iri, gap
+        if best is None:
+            for text in (*reversed(st.parents), *reversed(st.headings[-1:])):
+                if _LIMITISH.search(text):
+                    return "maximum"
+            return "exact"
+        return best.rsplit("#", 1)[-1]
+
+    def _pick_contexts(self, st: Statement, qm: QuantityMatch, hits: list[Mention],
+                       found: list[QuantityMatch], ca: int, cb: int) -> tuple[str, ...]:
+        out: list[str] = []
+        for h in hits:
+            if not (ca <= h.start < cb):
+                continue
+            nearest = min(found, key=lambda o: min(abs(h.start - o.end), abs(o.start - h.end)))
+            gap = min(abs(h.start - nearest.end), abs(nearest.start - h.end))
+            if gap <= 25 and len(found) > 1:
+                if nearest is qm or (qm.range_id >= 0 and nearest.range_id == qm.range_id):
+                    out.append(h.iri)
+            else:
+                out.append(h.iri)
+        for text in (*st.parents, *st.headings[-1:]):
+            out.extend(m.iri for m in self.contexts.find(text))
+        return tuple(sorted(set(out)))
+
+    @staticmethod
+    def _free_label(text: str, qm: QuantityMatch, ca: int, cb: int) -> str:
+        before = re.split(r"[:⇒→=(),]|\s-\s|\bis\b|\bare\b|\bof\b", text[ca:qm.start])[-1]
+        words = [w for w in _WORD.findall(before) if w.lower() not in _FREE_STOP]
+        if not words:
+            after = re.split(r"[:⇒→=(),.;]|\s-\s", text[qm.end:cb])[0]
+            words = [w for w in _WORD.findall(after) if w.lower() not in _FREE_STOP][:4]
+        return " ".join(words[-4:]).lower()
+
+    # ------------------------------------------------------------ integrations
+
+    def _integrations(self, st: Statement, cache: dict[str, list[Mention]]) -> Iterator[IntegrationClaim]:
+        text = st.text
+        mentions = self._services_in(text, cache)
+        if not mentions:
+            return
+        actives = self.active.find(text)
+        passives = self.passive.find(text)
+        if not actives and not passives:
+            return
+        context_subject = self._context_subject(st, cache)
+        for ca, cb in self._clauses(text):
+            ms = _distinct([m for m in mentions if ca <= m.start < cb])
+            cues = [(h, False) for h in actives if ca <= h.start < cb]
+            cues += [(h, True) for h in passives if ca <= h.start < cb]
+            cues = [(h, p) for h, p in cues if not any(m.start <= h.start < m.end for m in ms)]
+            if not cues or not ms:
+                continue
+            names = {m.iri for m in ms}
+            if len(names) == 1:
+                if not context_subject or context_subject in names or \
+                        self.vocab.root_service(context_subject) == self.vocab.root_service(ms[0].iri):
+                    continue
+            cue, passive = self._pick_cue(cues, ms)
+            negative = bool(_NEGATION.search(text[ca:cb]))
+            before = [m for m in ms if m.end <= cue.start]
+            after = [m for m in ms if m.start >= cue.end]
+            if passive:
+                # "X is triggered by Y": the services after the cue are the sources
+                sources = after or ([] if not context_subject else [None])
+                targets = before or ([None] if context_subject else [])
+            elif before:
+                sources, targets = before[:1], before[1:] + after
+                if not after and len(before) > 1:
+                    sources, targets = before[:1], before[1:]
+            else:
+                if context_subject and context_subject not in {m.iri for m in after}:
+                    sources, targets = [None], after
+                else:
+                    sources, targets = after[:1], after[1:]
+            for s in sources:
+                for t in targets:
+                    s_iri = s.iri if s is not None else context_subject
+                    t_iri = t.iri if t is not None else context_subject
+                    if not s_iri or not t_iri or s_iri == t_iri:
+                        continue
+                    if s_iri in self._ancestors(t_iri) or t_iri in self._ancestors(s_iri):
+                        continue   # "DynamoDB Streams" and "DynamoDB": a part, not an integration
+                    relation = cue_iri = self._relation_of(cue, passive)
+                    yield IntegrationClaim(s_iri, t_iri, relation, cue_iri != self.generic_relation,
+                                           negative, st)
+
+    def _relation_of(self, cue: Mention, passive: bool) -> str:
+        return cue.iri
+
+    def _pick_cue(self, cues: list[tuple[Mention, bool]], ms: list[Mention]) -> tuple[Mention, bool]:
+        first, last = ms[0].start, ms[-1].end
+        def key(item: tuple[Mention, bool]) -> tuple[int, int, int, int]:
+            h, _p = item
+            generic = h.iri == self.generic_relation
+            between = first <= h.start < last
+            return (not between, generic, abs(h.start - first), -(h.end - h.start))
+        return min(cues, key=key)
+
+
+def _distinct(ms: list[Mention]) -> list[Mention]:
+    out, seen = [], set()
+    for m in ms:
+        if m.iri not in seen:
+            seen.add(m.iri)
+            out.append(m)
+    return out
+
+
+def _dedupe_limits(claims: list[LimitClaim]) -> list[LimitClaim]:
+    """One statement saying the same thing twice ("900 seconds (15 minutes)") is one claim."""
+    out, seen = [], set()
+    for c in claims:
+        key = (c.statement.line, c.statement.text, c.service, c.attribute, c.qualifier, c.contexts,
+               c.quantity.dimension, round(c.quantity.canonical_value, 6))
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def _dedupe_integrations(claims: list[IntegrationClaim]) -> list[IntegrationClaim]:
+    out, seen = [], set()
+    for c in claims:
+        key = (c.statement.line, c.statement.text, c.source, c.target, c.relation, c.negative)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def extract_claims(note: Note, vocab: Vocabulary) -> Extraction:
+    """Extract the claims of one note (convenience wrapper around Extractor)."""
+    return Extractor(vocab).extract(note)
+
+
+__all__ = ["EXTRACTOR_VERSION", "Extraction", "Extractor", "IntegrationClaim", "LimitClaim",
+           "content_stems", "extract_claims", "COUNT"]

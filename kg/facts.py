@@ -1,0 +1,193 @@
+"""Read facts back out of the store: counts for `kg stats`, one service's facts for `kg facts`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.graph import PROV, VOCABULARY_GRAPH
+from kg.store import IRI, EmbeddedStore
+from kg.units import CANONICAL_NAMES, Quantity, UNITS, format_quantity
+from kg.vocab import KG, Vocabulary
+
+_QUDT = "http://qudt.org/schema/qudt/"
+_UNIT = "http://qudt.org/vocab/unit/"
+_QUDT_TO_SYMBOL = {u.qudt: u.symbol for u in UNITS.values()}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact was stated."""
+
+    note: str
+    line: int
+    end_line: int
+    text: str
+    date: str | None = None
+
+
+@dataclass
+class LimitFact:
+    """A limit as stored, with every source that states the same thing."""
+
+    service: str            # IRI
+    service_label: str
+    attribute: str
+    kind: str | None
+    qualifier: str
+    contexts: tuple[str, ...]
+    quantity: Quantity
+    stated: str
+    sources: list[Source] = field(default_factory=list)
+
+    @property
+    def value(self) -> str:
+        return format_quantity(self.quantity)
+
+
+@dataclass
+class IntegrationFact:
+    """An integration as stored."""
+
+    source: str
+    target: str
+    source_label: str
+    target_label: str
+    relation: str
+    relation_label: str
+    directed: bool
+    negative: bool
+    sources: list[Source] = field(default_factory=list)
+
+
+def graph_stats(store: EmbeddedStore) -> dict[str, int]:
+    """Counts of notes, statements, services, limits, integrations, triples and unsourced facts."""
+    def count(pattern: str, var: str = "x") -> int:
+        rows = store.select(f"SELECT (COUNT(DISTINCT ?{var}) AS ?n) WHERE {{ GRAPH ?g {{ {pattern} }} "
+                            f"FILTER(?g != <{VOCABULARY_GRAPH}>) }}")
+        return int(rows[0]["n"]) if rows else 0
+
+    services = store.select(f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{
+        {{ ?f <{KG}service> ?s }} UNION {{ ?f <{KG}source> ?s }} UNION {{ ?f <{KG}target> ?s }} }}
+        FILTER(?g != <{VOCABULARY_GRAPH}>) }}""")
+    triples = store.select(f"""SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+        FILTER(?g != <{VOCABULARY_GRAPH}>) }}""")
+    unsourced = count(f"""{{ ?x a <{KG}Limit> }} UNION {{ ?x a <{KG}Integration> }}
+        FILTER NOT EXISTS {{ ?x <{PROV}wasDerivedFrom> ?st . ?st <{KG}line> ?l ; <{PROV}value> ?t }}""")
+    return {
+        "notes": count(f"?x a <{KG}Note>"),
+        "statements": count(f"?x a <{KG}Statement>"),
+        "services": int(services[0]["n"]) if services else 0,
+        "limits": count(f"?x a <{KG}Limit>"),
+        "integrations": count(f"?x a <{KG}Integration>"),
+        "triples": int(triples[0]["n"]) if triples else 0,
+        "unsourced": unsourced,
+    }
+
+
+def _label_map(store: EmbeddedStore, vocab: Vocabulary, iri: str) -> str:
+    c = vocab.services.get(iri) or vocab.kinds.get(iri) or vocab.contexts.get(iri) or vocab.relations.get(iri)
+    return c.pref if c else iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _quantity(row: dict) -> Quantity:
+    symbol = _QUDT_TO_SYMBOL.get(row["unit"].replace(_UNIT, ""), "count")
+    return Quantity(float(row["value"]), symbol, row["stated"], row.get("noun") or "")
+
+
+_LIMIT_QUERY = f"""
+SELECT ?f ?service ?attribute ?kind ?qualifier ?stated ?value ?unit ?noun ?cv
+       (GROUP_CONCAT(DISTINCT STR(?ctx); SEPARATOR=" ") AS ?contexts)
+       ?path ?line ?end ?text ?date
+WHERE {{
+  GRAPH ?g {{
+    ?f a <{KG}Limit> ; <{KG}service> ?service ; <{KG}attribute> ?attribute ;
+       <{KG}qualifier> ?qualifier ; <{KG}statedValue> ?stated ;
+       <{_QUDT}value> ?value ; <{_QUDT}hasUnit> ?unit ; <{KG}canonicalValue> ?cv ;
+       <{PROV}wasDerivedFrom> ?st .
+    OPTIONAL {{ ?f <{KG}limitKind> ?kind }}
+    OPTIONAL {{ ?f <{KG}context> ?ctx }}
+    OPTIONAL {{ ?f <{KG}countOf> ?noun }}
+    ?st <{KG}line> ?line ; <{KG}endLine> ?end ; <{PROV}value> ?text ; <{KG}inNote> ?note .
+    ?note <{KG}path> ?path .
+    OPTIONAL {{ ?note <http://purl.org/dc/terms/date> ?date }}
+  }}
+  VALUES_CLAUSE
+}}
+GROUP BY ?f ?service ?attribute ?kind ?qualifier ?stated ?value ?unit ?noun ?cv ?path ?line ?end ?text ?date
+"""
+
+
+def _note_name(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
+
+
+def limit_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str]) -> list[LimitFact]:
+    """Every limit about any of `services` (IRIs), merged: one fact per distinct claim, all sources."""
+    merged: dict[tuple, LimitFact] = {}
+    for service in services:
+        query = _LIMIT_QUERY.replace("VALUES_CLAUSE", "")
+        rows = store.select(query.replace("?service ;", "?service ;", 1), service=IRI(service))
+        for r in rows:
+            q = _quantity(r)
+            contexts = tuple(sorted(r["contexts"].split())) if r.get("contexts") else ()
+            qualifier = r["qualifier"].rsplit("#", 1)[-1]
+            key = (service, r["attribute"], qualifier, contexts, q.dimension, round(q.canonical_value, 6))
+            fact = merged.get(key)
+            if fact is None:
+                fact = merged[key] = LimitFact(service, _label_map(store, vocab, service), r["attribute"],
+                                               r.get("kind"), qualifier, contexts, q, r["stated"])
+            src = Source(_note_name(r["path"]), int(r["line"]), int(r["end"]), r["text"], r.get("date"))
+            if src not in fact.sources:
+                fact.sources.append(src)
+    out = list(merged.values())
+    for f in out:
+        f.sources.sort(key=lambda s: (s.note, s.line))
+    return out
+
+
+_INTEGRATION_QUERY = f"""
+SELECT ?svc ?source ?target ?relation ?directed ?polarity ?path ?line ?end ?text ?date WHERE {{
+  GRAPH ?g {{
+    ?i a <{KG}Integration> ; <{KG}source> ?source ; <{KG}target> ?target ; <{KG}relation> ?relation ;
+       <{KG}directed> ?directed ; <{KG}polarity> ?polarity ; <{PROV}wasDerivedFrom> ?st .
+    ?st <{KG}line> ?line ; <{KG}endLine> ?end ; <{PROV}value> ?text ; <{KG}inNote> ?note .
+    ?note <{KG}path> ?path .
+    OPTIONAL {{ ?note <http://purl.org/dc/terms/date> ?date }}
+  }}
+  FILTER(?source = ?svc || ?target = ?svc)
+}}
+"""
+
+
+def integration_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str]) -> list[IntegrationFact]:
+    """Every integration in or out of any of `services`, merged by (source, target, relation, polarity)."""
+    merged: dict[tuple, IntegrationFact] = {}
+    for service in services:
+        for r in store.select(_INTEGRATION_QUERY, svc=IRI(service)):
+            negative = r["polarity"].endswith("negative")
+            key = (r["source"], r["target"], r["relation"], negative)
+            fact = merged.get(key)
+            if fact is None:
+                fact = merged[key] = IntegrationFact(
+                    r["source"], r["target"], _label_map(store, vocab, r["source"]),
+                    _label_map(store, vocab, r["target"]), r["relation"],
+                    _label_map(store, vocab, r["relation"]), bool(r["directed"]), negative)
+            src = Source(_note_name(r["path"]), int(r["line"]), int(r["end"]), r["text"], r.get("date"))
+            if src not in fact.sources:
+                fact.sources.append(src)
+    return list(merged.values())
+
+
+def service_and_features(vocab: Vocabulary, iri: str) -> list[str]:
+    """The service and every feature under it (transitively), service first."""
+    out, todo = [iri], [iri]
+    while todo:
+        for child in vocab.narrower(todo.pop()):
+            if child not in out:
+                out.append(child)
+                todo.append(child)
+    return out
+
+
+__all__ = ["CANONICAL_NAMES", "IntegrationFact", "LimitFact", "Source", "graph_stats",
+           "integration_facts", "limit_facts", "service_and_features"]

@@ -1,0 +1,46 @@
+"""The one place that knows where kg's files live, in a checkout and in an installed wheel."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+
+
+def _find(name: str) -> Path:
+    # A wheel carries ontology/ and data/ inside the kg package; a checkout has them beside it.
+    for candidate in (_HERE / name, _HERE.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"kg cannot find its {name}/ folder next to {_HERE}")
+
+
+def ontology_dir() -> Path:
+    """Return the folder holding the Turtle ontology, vocabularies and shapes."""
+    return _find("ontology")
+
+
+def shapes_path() -> Path:
+    """Return the SHACL shapes file."""
+    return ontology_dir() / "shapes.ttl"
+
+
+def vocabulary_paths() -> list[Path]:
+    """Return the ontology and vocabulary files (everything but the shapes), sorted."""
+    return sorted(p for p in ontology_dir().glob("*.ttl") if p.name != "shapes.ttl")
+
+
+def bundled_notes_dir() -> Path:
+    """Return the folder of the bundled notes corpus."""
+    return _find("data") / "notes"
+
+
+def default_store_path() -> Path:
+    """Return the default store location: KG_DB, else the user's data directory."""
+    env = os.environ.get("KG_DB")
+    if env:
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("kg", appauthor=False)) / "store"

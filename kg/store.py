@@ -1,0 +1,199 @@
+"""Where the graph lives: an embedded on-disk Oxigraph store, one named graph per note.
+
+Every read is a SPARQL query and every write a SPARQL update, so that the same code can later
+talk to a SPARQL server. Writers hold an exclusive lock file beside the store and readers a
+shared one, because RocksDB's read-only mode is undefined while another process writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from kg.errors import StoreDamaged, StoreLocked, StoreWriteFailed
+
+LOCK_TIMEOUT = float(os.environ.get("KG_LOCK_TIMEOUT", "30"))
+
+
+@dataclass(frozen=True)
+class Term:
+    """A value bound into a query: an IRI or a literal (never spliced into query text)."""
+
+    value: str
+    is_iri: bool = False
+    datatype: str | None = None
+
+
+def IRI(value: str) -> Term:  # noqa: N802 - reads like the SPARQL term it makes
+    return Term(value, is_iri=True)
+
+
+def Lit(value: object) -> Term:  # noqa: N802
+    if isinstance(value, bool):
+        return Term(str(value).lower(), datatype="http://www.w3.org/2001/XMLSchema#boolean")
+    if isinstance(value, int):
+        return Term(str(value), datatype="http://www.w3.org/2001/XMLSchema#integer")
+    return Term(str(value))
+
+
+class EmbeddedStore:
+    """An Oxigraph RocksDB store in a folder; needs no server."""
+
+    def __init__(self, path: Path, *, write: bool = False, lock_timeout: float = LOCK_TIMEOUT) -> None:
+        import pyoxigraph as ox
+
+        self._ox = ox
+        self.path = Path(path)
+        self.location = str(self.path)
+        self.write = write
+        self._lock_file = None
+        self._store = None
+        exists = (self.path / "CURRENT").exists()
+        if not write and not exists:
+            if self.path.exists() and any(self.path.iterdir()):
+                raise StoreDamaged(self.location, "it is not a kg store (no database files)")
+            self._store = ox.Store()        # empty: nothing ingested yet
+            return
+        self._lock(exclusive=write, timeout=lock_timeout)
+        try:
+            if write:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+            else:
+                self._store = ox.Store.read_only(str(self.path))
+        except OSError as error:
+            self.close()
+            message = str(error)
+            if "lock" in message.lower():
+                raise StoreLocked(self.location, lock_timeout) from None
+            raise StoreDamaged(self.location, message.split("\n")[0]) from None
+
+    # ------------------------------------------------------------ locking
+
+    def _lock(self, *, exclusive: bool, timeout: float) -> None:
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        try:
+            lock_path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(lock_path, "a+")
+        except OSError as error:
+            if not exclusive:
+                return      # a read-only location: read without the lock
+            raise StoreWriteFailed(self.location, error.strerror or str(error)) from None
+        mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, mode | fcntl.LOCK_NB)
+                break
+            except OSError as error:
+                if error.errno not in (errno.EAGAIN, errno.EACCES):
+                    handle.close()
+                    raise
+                if time.monotonic() >= deadline:
+                    handle.close()
+                    raise StoreLocked(self.location, timeout) from None
+                time.sleep(0.05)
+        self._lock_file = handle
+
+    def close(self) -> None:
+        """Flush and release the store and its lock."""
+        if self._store is not None and self.write:
+            with contextlib.suppress(Exception):
+                self._store.flush()
+        self._store = None
+        if self._lock_file is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            self._lock_file.close()
+            self._lock_file = None
+
+    def __enter__(self) -> "EmbeddedStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ SPARQL
+
+    def _term(self, t: Term) -> Any:
+        ox = self._ox
+        if t.is_iri:
+            return ox.NamedNode(t.value)
+        if t.datatype:
+            return ox.Literal(t.value, datatype=ox.NamedNode(t.datatype))
+        return ox.Literal(t.value)
+
+    def select(self, sparql: str, **bindings: Term) -> list[dict[str, Any]]:
+        """Run a SELECT query; return rows of Python values (str, int, float, bool or None)."""
+        subs = {self._ox.Variable(k): self._term(v) for k, v in bindings.items()}
+        try:
+            result = self._store.query(sparql, substitutions=subs or None)
+        except OSError as error:
+            raise StoreDamaged(self.location, str(error).split("\n")[0]) from None
+        names = [v.value for v in result.variables]
+        return [{n: _py(row[n]) for n in names} for row in result]
+
+    def ask(self, sparql: str, **bindings: Term) -> bool:
+        subs = {self._ox.Variable(k): self._term(v) for k, v in bindings.items()}
+        return bool(self._store.query(sparql, substitutions=subs or None))
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update in one transaction: all of it is written, or none of it."""
+        if not self.write:
+            raise StoreWriteFailed(self.location, "the store was opened read-only")
+        try:
+            self._store.update(sparql)
+        except OSError as error:
+            raise StoreWriteFailed(self.location, str(error).split("\n")[0]) from None
+
+    def replace_graph(self, graph: str, ntriples: Iterator[str] | list[str]) -> None:
+        """Replace one named graph's content atomically."""
+        body = "\n".join(ntriples)
+        self.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+
+    def drop_graph(self, graph: str) -> None:
+        self.update(f"DROP SILENT GRAPH <{graph}>")
+
+    def dump(self, fmt: str = "nq") -> bytes:
+        """Serialise the whole dataset (N-Quads or TriG)."""
+        ox = self._ox
+        formats = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+        return self._store.dump(format=formats[fmt])
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+
+def _py(term: Any) -> Any:
+    if term is None:
+        return None
+    cls = type(term).__name__
+    if cls == "Literal":
+        dt = term.datatype.value if term.datatype is not None else ""
+        if dt.endswith(("#integer", "#int", "#long")):
+            return int(term.value)
+        if dt.endswith(("#decimal", "#double", "#float")):
+            return float(term.value)
+        if dt.endswith("#boolean"):
+            return term.value == "true"
+        return term.value
+    return term.value
+
+
+def open_store(location: str | Path | None = None, *, write: bool = False) -> EmbeddedStore:
+    """Open the store at `location` (default: KG_DB or the user data directory).
+
+    Raises:
+        StoreLocked: another kg process holds the store for longer than the lock timeout.
+        StoreDamaged: the store exists but cannot be opened.
+    """
+    from kg.resources import default_store_path
+
+    path = Path(location) if location else default_store_path()
+    return EmbeddedStore(path, write=write)

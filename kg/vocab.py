@@ -1,0 +1,344 @@
+"""The curated vocabularies of ontology/*.ttl, loaded once into plain Python lookups.
+
+Services, features and categories (services.ttl), limit kinds and contexts (limit-kinds.ttl),
+qualifiers and relations (kg.ttl). Everything here is names and cue words: no facts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from kg.errors import VocabularyError
+from kg.resources import vocabulary_paths
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+KG = "https://example.org/kg#"
+
+
+@dataclass
+class Concept:
+    """One SKOS concept with its labels and the kg properties kg reads."""
+
+    iri: str
+    pref: str = ""
+    alt: list[str] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)
+    passive: list[str] = field(default_factory=list)
+    types: set[str] = field(default_factory=set)
+    schemes: set[str] = field(default_factory=set)
+    broader: list[str] = field(default_factory=list)
+    category: str | None = None
+    dimensions: set[str] = field(default_factory=set)
+    contrasts: set[str] = field(default_factory=set)
+    comment: str = ""
+
+    @property
+    def labels(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for label in [self.pref, *self.alt, *self.hidden]:
+            if label and label.lower() not in {k.lower() for k in seen}:
+                seen[label] = None
+        return list(seen)
+
+    @property
+    def short(self) -> str:
+        """The shortest altLabel that is an abbreviation (all capitals), else the prefLabel."""
+        abbreviations = [a for a in self.alt if a.isupper() and len(a) <= 6]
+        return min(abbreviations, key=len) if abbreviations else self.pref
+
+
+@dataclass
+class Vocabulary:
+    """All concepts, grouped by scheme."""
+
+    services: dict[str, Concept]
+    kinds: dict[str, Concept]
+    contexts: dict[str, Concept]
+    qualifiers: dict[str, Concept]
+    relations: dict[str, Concept]
+    categories: dict[str, Concept]
+    digest: str
+
+    def service_label(self, iri: str) -> str:
+        c = self.services.get(iri)
+        return c.pref if c else iri.rsplit("/", 1)[-1]
+
+    def parent_service(self, iri: str) -> str | None:
+        c = self.services.get(iri)
+        return c.broader[0] if c and c.broader else None
+
+    def root_service(self, iri: str) -> str:
+        seen = set()
+        while (parent := self.parent_service(iri)) and parent not in seen:
+            seen.add(iri)
+            iri = parent
+        return iri
+
+    def narrower(self, iri: str) -> list[str]:
+        return [k for k, c in self.services.items() if iri in c.broader]
+
+
+def _scheme_of(c: Concept) -> str:
+    if KG + "Service" in c.types or KG + "Feature" in c.types or KG + "ServiceScheme" in c.schemes:
+        return "services"
+    if KG + "LimitKind" in c.types or KG + "LimitKindScheme" in c.schemes:
+        return "kinds"
+    if KG + "Context" in c.types or KG + "ContextScheme" in c.schemes:
+        return "contexts"
+    if KG + "Qualifier" in c.types or KG + "QualifierScheme" in c.schemes:
+        return "qualifiers"
+    if KG + "Relation" in c.types or KG + "RelationScheme" in c.schemes:
+        return "relations"
+    if KG + "Category" in c.types or KG + "CategoryScheme" in c.schemes:
+        return "categories"
+    return ""
+
+
+def load_vocabulary(paths: list[Path] | None = None) -> Vocabulary:
+    """Parse the ontology files into a Vocabulary.
+
+    Raises:
+        VocabularyError: when a file is missing or does not parse.
+    """
+    import pyoxigraph as ox
+
+    paths = paths if paths is not None else vocabulary_paths()
+    concepts: dict[str, Concept] = {}
+    digest = hashlib.sha256()
+    for path in paths:
+        try:
+            data = path.read_bytes()
+            quads = list(ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
+        except (OSError, SyntaxError, ValueError) as error:
+            raise VocabularyError(str(path), str(error)) from None
+        digest.update(data)
+        for q in quads:
+            s, p, o = q.subject, q.predicate.value, q.object
+            if not isinstance(s, ox.NamedNode):
+                continue
+            c = concepts.setdefault(s.value, Concept(s.value))
+            value = o.value
+            if p == SKOS + "prefLabel":
+                c.pref = value
+            elif p == SKOS + "altLabel":
+                c.alt.append(value)
+            elif p == SKOS + "hiddenLabel":
+                c.hidden.append(value)
+            elif p == KG + "passiveLabel":
+                c.passive.append(value)
+            elif p == RDF_TYPE:
+                c.types.add(value)
+            elif p == SKOS + "inScheme":
+                c.schemes.add(value)
+            elif p == SKOS + "broader":
+                c.broader.append(value)
+            elif p == KG + "category":
+                c.category = value
+            elif p == KG + "dimension":
+                c.dimensions.add(value[len(KG):] if value.startswith(KG) else value)
+            elif p == KG + "contrasts":
+                c.contrasts.add(value)
+            elif p in (RDFS + "comment", SKOS + "definition") and not c.comment:
+                c.comment = value
+    groups: dict[str, dict[str, Concept]] = {k: {} for k in
+                                              ("services", "kinds", "contexts", "qualifiers", "relations", "categories")}
+    for iri, c in concepts.items():
+        scheme = _scheme_of(c)
+        if scheme and c.pref:
+            groups[scheme][iri] = c
+    for ctx in groups["contexts"].values():        # kg:contrasts is symmetric
+        for other in ctx.contrasts:
+            if other in groups["contexts"]:
+                groups["contexts"][other].contrasts.add(ctx.iri)
+    return Vocabulary(digest=digest.hexdigest()[:16], **groups)
+
+
+@lru_cache(maxsize=1)
+def default_vocabulary() -> Vocabulary:
+    """The vocabulary shipped with kg, loaded once per process."""
+    return load_vocabulary()
+
+
+# ---------------------------------------------------------------- finding labels in text
+
+_STOP = set("""a an the of in on at to for from by with and or is are be been being was were it its
+this that these those as can could will would should may might must do does did has have had
+not no your you we our their they them he she i my me so if than then there here per each all any
+some into onto over under up down out about via using use""".split())
+_TOKEN = re.compile(r"[A-Za-z0-9@/]+(?:['’][a-z]+)?")
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: plural and -ed/-ing endings, enough to match "messages" to "message"."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 4 and w.endswith(("ches", "shes", "sses", "xes")):
+        return w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    for suffix in ("ing", "ed"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix):
+            w = w[: -len(suffix)]
+            if len(w) > 2 and w[-1] == w[-2] and w[-1] not in "ls":
+                w = w[:-1]
+            break
+    return w
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """Return (stem, start, end) for each word of `text`."""
+    return [(stem(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def content_stems(label: str) -> tuple[str, ...]:
+    """The stems of a label's content words (stopwords dropped, unless that leaves nothing)."""
+    stems = [stem(m.group()) for m in _TOKEN.finditer(label)]
+    content = tuple(s for s in stems if s not in _STOP)
+    return content or tuple(stems)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A vocabulary label found in text."""
+
+    iri: str
+    start: int
+    end: int
+    label: str
+
+
+class PhraseFinder:
+    """Finds concept labels in text as whole phrases, longest first.
+
+    Labels of up to four characters (SQS, S3, EC2) match case-sensitively so that ordinary
+    words are not read as services; longer labels match in any case. Spaces and hyphens in a
+    label match each other, and a trailing plural "s" is allowed.
+    """
+
+    def __init__(self, labels: dict[str, list[str]], case_sensitive_upto: int = 4) -> None:
+        self._by_label: dict[str, str] = {}
+        sensitive, insensitive = [], []
+        for iri, names in labels.items():
+            for name in names:
+                name = name.strip()
+                if not name:
+                    continue
+                key = name if len(name) <= case_sensitive_upto else name.lower()
+                self._by_label.setdefault(key, iri)
+                (sensitive if len(name) <= case_sensitive_upto else insensitive).append(name)
+        self._squashed = {re.sub(r"[\s\-]+", "", k): iri for k, iri in self._by_label.items()
+                          if len(k) > case_sensitive_upto}
+        self._sensitive = self._compile(sensitive, 0)
+        self._insensitive = self._compile(insensitive, re.IGNORECASE)
+        self._upto = case_sensitive_upto
+
+    @staticmethod
+    def _compile(names: list[str], flags: int) -> re.Pattern[str] | None:
+        if not names:
+            return None
+        parts = []
+        for name in sorted(set(names), key=len, reverse=True):
+            parts_of_name = [re.escape(part) for part in re.split(r"[\s\-]+", name) if part]
+            pattern = r"[\s\-]*".join(parts_of_name) if len(parts_of_name) > 1 else re.escape(name)
+            if name[-1].isalpha():
+                pattern += r"(?:s|es)?"
+            parts.append(pattern)
+        return re.compile(r"(?<![\w@])(?:" + "|".join(parts) + r")(?![\w])", flags)
+
+    def _resolve(self, matched: str) -> str | None:
+        candidates = [matched, re.sub(r"[\s\-]+", " ", matched)]
+        for c in list(candidates):
+            for cut in ("es", "s"):
+                if c.endswith(cut):
+                    candidates.append(c[: -len(cut)])
+        for c in candidates:
+            if len(c) <= self._upto and c in self._by_label:
+                return self._by_label[c]
+            low = c.lower()
+            if low in self._by_label and len(c) > self._upto:
+                return self._by_label[low]
+            squashed = re.sub(r"[\s\-]+", "", low)    # hyphen/space variants of a label
+            if len(c) > self._upto and squashed in self._squashed:
+                return self._squashed[squashed]
+        return None
+
+    def find(self, text: str) -> list[Mention]:
+        """Return non-overlapping mentions, leftmost-longest."""
+        found: list[Mention] = []
+        for rx in (self._insensitive, self._sensitive):
+            if rx is None:
+                continue
+            for m in rx.finditer(text):
+                iri = self._resolve(m.group())
+                if iri:
+                    found.append(Mention(iri, m.start(), m.end(), m.group()))
+        found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        out: list[Mention] = []
+        for m in found:
+            if out and m.start < out[-1].end:
+                continue
+            out.append(m)
+        return out
+
+
+@dataclass(frozen=True)
+class KindHit:
+    """A limit kind whose label's words were found in text."""
+
+    iri: str
+    start: int
+    end: int
+    size: int       # number of content words matched
+
+
+class KindFinder:
+    """Finds limit kinds by their labels' content words, in any order, within a small window."""
+
+    def __init__(self, kinds: dict[str, Concept], window: int = 6) -> None:
+        self.window = window
+        self.labels: list[tuple[str, tuple[str, ...]]] = []
+        self.by_stem: dict[str, list[int]] = {}
+        for iri, c in kinds.items():
+            for label in c.labels:
+                stems = content_stems(label)
+                if not stems:
+                    continue
+                idx = len(self.labels)
+                self.labels.append((iri, stems))
+                self.by_stem.setdefault(stems[0], []).append(idx)
+                for s in stems[1:]:
+                    self.by_stem.setdefault(s, []).append(idx)
+
+    def find(self, text: str) -> list[KindHit]:
+        toks = tokens(text)
+        positions: dict[str, list[int]] = {}
+        for i, (s, _a, _b) in enumerate(toks):
+            positions.setdefault(s, []).append(i)
+        hits: list[KindHit] = []
+        seen: set[int] = set()
+        for s in positions:
+            for idx in self.by_stem.get(s, ()):
+                if idx in seen:
+                    continue
+                seen.add(idx)
+                iri, stems = self.labels[idx]
+                if not all(x in positions for x in stems):
+                    continue
+                # the tightest window holding every stem, anchored on each occurrence of the first
+                for anchor in positions[stems[0]]:
+                    span = [anchor]
+                    for x in stems[1:]:
+                        span.append(min(positions[x], key=lambda p: abs(p - anchor)))
+                    lo, hi = min(span), max(span)
+                    if hi - lo <= len(stems) - 1 + self.window and len(set(span)) == len(stems):
+                        hits.append(KindHit(iri, toks[lo][1], toks[hi][2], len(stems)))
+        return hits
