@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterator
 
-from kg.notes import Note, Statement
+from kg.notes import Note, Statement, clean_text, parse_text
 from kg.units import COUNT, Quantity, QuantityMatch, find_quantities
 from kg.vocab import KG, KindFinder, KindHit, Mention, PhraseFinder, Vocabulary, content_stems
 
@@ -27,6 +27,8 @@ _NEGATION = re.compile(
     r"unable to|without|neither|nor|unsupported)\b", re.IGNORECASE)
 _PREPOSITIONS = {"in", "into", "to", "from", "with", "using", "via", "by", "through", "on", "for",
                  "of", "onto", "inside", "within", "behind", "like", "than", "and", "or"}
+_DETERMINERS = {"a", "an", "the", "one", "another", "any", "each", "every", "your", "its", "their", "this",
+                "that", "same", "other", "separate", "existing", "new", "multiple", "many", "all"}
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*")
 _FREE_STOP = {"the", "a", "an", "of", "is", "are", "be", "can", "to", "in", "for", "and", "or",
               "it", "its", "with", "on", "at", "by", "that", "this", "you", "your", "we", "up",
@@ -34,6 +36,8 @@ _FREE_STOP = {"the", "a", "an", "of", "is", "are", "be", "can", "to", "in", "for
               "will", "was", "has", "have", "each", "per", "set", "upto", "from", "than", "more",
               "less", "least", "most", "between", "about", "approximately", "around", "supports",
               "support", "has", "there", "which", "when", "if", "after", "before", "until"}
+_STATUS_WORDS = re.compile(r"\b(?:error|errors|status|code|codes|exception|http|throttl\w*|rate exceeded)\b",
+                           re.IGNORECASE)
 _LIMITISH = re.compile(r"\b(?:limits?|quotas?|constraints?|limitations?)\b", re.IGNORECASE)
 
 
@@ -94,6 +98,19 @@ class Extractor:
         return {iri: c.dimensions for iri, c in self.vocab.kinds.items()}
 
     # ------------------------------------------------------------ public
+
+    def trailing_service_label(self, text: str) -> int | None:
+        """Where a service name that ends `text` starts (for the reader's glued headings)."""
+        stripped = clean_text(text).rstrip(" .")
+        found = self.services.find(stripped)
+        if found and found[-1].end == len(stripped):
+            raw_at = text.rfind(found[-1].label)
+            return raw_at if raw_at > 0 else None
+        return None
+
+    def parse(self, text: str, path) -> Note:
+        """Parse note text with this vocabulary's help (glued headings)."""
+        return parse_text(text, path, self.trailing_service_label)
 
     def extract(self, note: Note) -> Extraction:
         """Extract every limit and integration from a parsed note."""
@@ -173,47 +190,71 @@ class Extractor:
             q = qm.quantity
             ca, cb = next(((a, b) for a, b in clauses if a <= qm.start < b), (0, len(text)))
             if qm.bare:
-                q = self._borrow_unit(text, qm, found, qual_hits, ca)
-                if q is None:
+                q = self._borrow_unit(st, text, qm, found, qual_hits, ca)
+                if q.unit == "count" and self._is_noise_number(text, qm, found, ca, cb):
                     continue
-            kind = self._pick_kind(qm, q, kind_hits, found, ca, cb)
+            kind, blocked = self._pick_kind(qm, q, kind_hits, found, ca, cb)
             if kind is None and q.unit == "count/s" and not q.noun and "/" in q.text:
                 as_seconds = Quantity(q.value, "s", q.text)
-                kind = self._pick_kind(qm, as_seconds, kind_hits, found, ca, cb)
+                kind, blocked = self._pick_kind(qm, as_seconds, kind_hits, found, ca, cb)
                 q = as_seconds if kind else q
-            if kind is None and not qm.bare:
-                kind = self._kind_from_context(st, q)
+            if (kind is None or blocked) and not qm.bare:
+                other, _b = self._pick_kind(qm, q, kind_hits, found, 0, len(text), same_clause=False)
+                kind = (other if other and not _b else None) or self._kind_from_context(st, q) or kind
             if qm.bare and q.unit == "count" and kind is None:
                 continue    # a bare number counts something only when a count-like kind says what
             # subject
             clause_mentions = [m for m in mentions if ca <= m.start < cb]
-            subject = self._pick_subject(text, qm, clause_mentions)
-            if subject is None or self._is_prepositional(text, subject):
-                if not context_subject_done:
-                    context_subject = self._context_subject(st, cache)
-                    context_subject_done = True
-                if context_subject:
-                    subject = None if subject is None or self._is_prepositional(text, subject) else subject
-                    chosen = subject.iri if subject else context_subject
-                elif subject is not None:
-                    chosen = subject.iri
-                else:
-                    continue
-            else:
-                chosen = subject.iri
+            chosen = self._choose_subject(st, text, qm, clause_mentions, mentions, cache)
+            if chosen is None:
+                continue
             chosen = self._refine_feature(chosen, clause_mentions, st, cache)
             attribute = (self.vocab.kinds[kind].pref if kind else self._free_label(text, qm, ca, cb)) or "value"
             qualifier = self._pick_qualifier(st, qm, qual_hits, found, ca, cb)
-            contexts = self._pick_contexts(st, qm, ctx_hits, found, ca, cb)
+            if q.text[:1].isalpha() and qualifier == "exact":
+                continue    # "two layers" in an example sentence; "up to three times" is a limit
+            contexts = self._pick_contexts(st, qm, ctx_hits, found, ca, cb, kind)
             yield LimitClaim(chosen, attribute, kind, qualifier, contexts, q, st,
                              qm.range_id if qm.range_role else -1)
 
-    def _borrow_unit(self, text: str, qm: QuantityMatch, found: list[QuantityMatch],
-                     qual_hits: list[Mention], clause_start: int) -> Quantity | None:
-        """"up to 14 days, default of 4": a bare number after a qualifier borrows the unit before it."""
+    def _is_noise_number(self, text: str, qm: QuantityMatch, found: list[QuantityMatch],
+                         ca: int, cb: int) -> bool:
+        """A bare number that repeats another value, or is an HTTP status or error code."""
+        v = qm.quantity.value
+        if any(o is not qm and not o.bare and o.quantity.value == v for o in found):
+            return True
+        return 400 <= v < 600 and v == int(v) and bool(_STATUS_WORDS.search(text[ca:cb]))
+
+    def _choose_subject(self, st: Statement, text: str, qm: QuantityMatch, clause_mentions: list[Mention],
+                        mentions: list[Mention], cache: dict[str, list[Mention]]) -> str | None:
+        """The service named as the clause's subject, else the statement's, else the section's."""
+        direct = [m for m in clause_mentions if not self._is_prepositional(text, m)]
+        if direct:
+            return self._pick_subject(text, qm, direct).iri
+        direct = [m for m in mentions if not self._is_prepositional(text, m)]
+        if direct:
+            return self._pick_subject(text, qm, direct).iri
+        context = self._context_subject(st, cache)
+        indirect = self._pick_subject(text, qm, clause_mentions or mentions)
+        if context is None:
+            return indirect.iri if indirect else None
+        if indirect and self.vocab.root_service(indirect.iri) == self.vocab.root_service(context):
+            return indirect.iri
+        return context
+
+    def _borrow_unit(self, st: Statement, text: str, qm: QuantityMatch, found: list[QuantityMatch],
+                     qual_hits: list[Mention], clause_start: int) -> Quantity:
+        """"up to 14 days, default of 4": a bare number after a qualifier borrows the unit before it.
+
+        With no unit before it in the statement, it borrows from the parent bullet's value
+        ("goes up to 20 seconds" > "default is 0").
+        """
+        if not any(0 <= qm.start - h.end <= 12 for h in qual_hits):
+            return qm.quantity
         before = [o for o in found if o.end <= qm.start and o.start >= clause_start and not o.bare]
-        cue = any(0 <= qm.start - h.end <= 12 for h in qual_hits)
-        if before and cue:
+        if not before and st.parents:
+            before = [o for o in find_quantities(st.parents[-1]) if not o.bare]
+        if before:
             unit_from = before[-1].quantity
             return Quantity(qm.quantity.value, unit_from.unit, qm.quantity.text, unit_from.noun)
         return qm.quantity
@@ -223,26 +264,30 @@ class Extractor:
         return not dims or q.dimension in dims
 
     def _pick_kind(self, qm: QuantityMatch, q: Quantity, hits: list[KindHit],
-                   found: list[QuantityMatch], ca: int, cb: int) -> str | None:
+                   found: list[QuantityMatch], ca: int, cb: int,
+                   same_clause: bool = True) -> tuple[str | None, bool]:
+        """The kind whose words stand nearest the quantity; (kind, whether another value stands between)."""
         best, best_key = None, None
         for h in hits:
             if not (ca <= h.start < cb) or not self._fits(h.iri, q):
                 continue
-            if h.start >= qm.start and h.end <= qm.end and q.unit != "count":
-                continue    # the kind's words are the quantity's own unit
+            if not same_clause and h.start <= qm.start < h.end:
+                continue
             if h.end <= qm.start:
                 lo, hi = h.end, qm.start
             elif h.start >= qm.end:
                 lo, hi = qm.end, h.start
             else:
-                lo = hi = qm.start     # the kind's words surround the number
+                lo, hi = h.start, h.end     # the kind's words surround the number
             blocked = any(lo <= o.start < hi and (o.range_id != qm.range_id or qm.range_id < 0)
                           for o in found if o is not qm)
+            if lo == h.start:
+                lo = hi = qm.start
             distance = max(0, hi - lo)
             key = (blocked, -min(h.size, 3), distance)
             if best_key is None or key < best_key:
                 best, best_key = h.iri, key
-        return best
+        return best, bool(best_key and best_key[0])
 
     def _kind_from_context(self, st: Statement, q: Quantity) -> str | None:
         for text in (*reversed(st.parents), *reversed(st.headings)):
@@ -263,8 +308,10 @@ class Extractor:
 
     @staticmethod
     def _is_prepositional(text: str, m: Mention) -> bool:
-        words = _WORD.findall(text[max(0, m.start - 24):m.start])
-        return bool(words) and words[-1].lower() in _PREPOSITIONS
+        words = [w.lower() for w in _WORD.findall(text[max(0, m.start - 40):m.start])]
+        while words and words[-1] in _DETERMINERS:
+            words.pop()
+        return bool(words) and words[-1] in _PREPOSITIONS
 
     def _refine_feature(self, chosen: str, clause_mentions: list[Mention], st: Statement,
                         cache: dict[str, list[Mention]]) -> str:
@@ -288,11 +335,13 @@ class Extractor:
                 gap, lo, hi = qm.start - h.end, h.end, qm.start
                 if gap > 45:
                     continue
+                if re.search(r"[,;]", st.text[h.end:qm.start]):
+                    gap += 100      # "1 day min, 3653 days max": the cue belongs to the value before it
             elif h.start >= qm.end:
                 gap, lo, hi = h.start - qm.end, qm.end, h.start
                 if gap > 12:
                     continue
-                gap += 1000    # only when no cue stands before the number
+                gap += 50 if gap <= 3 else 1000    # "3653 days max" binds tighter than a cue past a comma
             else:
                 continue
             if any(lo <= o.start < hi for o in found if o is not qm and o.range_id != qm.range_id):
@@ -307,8 +356,9 @@ class Extractor:
         return best.rsplit("#", 1)[-1]
 
     def _pick_contexts(self, st: Statement, qm: QuantityMatch, hits: list[Mention],
-                       found: list[QuantityMatch], ca: int, cb: int) -> tuple[str, ...]:
+                       found: list[QuantityMatch], ca: int, cb: int, kind: str | None) -> tuple[str, ...]:
         out: list[str] = []
+        kind_stems = self._kind_stems.get(kind, set()) if kind else set()
         for h in hits:
             if not (ca <= h.start < cb):
                 continue
@@ -321,7 +371,17 @@ class Extractor:
                 out.append(h.iri)
         for text in (*st.parents, *st.headings[-1:]):
             out.extend(m.iri for m in self.contexts.find(text))
+        # "long polling" is no context of the long polling wait time: it is the kind's own words
+        out = [c for c in out if not set(self._context_stems[c]) <= kind_stems]
         return tuple(sorted(set(out)))
+
+    @cached_property
+    def _kind_stems(self) -> dict[str, set[str]]:
+        return {iri: set(content_stems(c.pref)) for iri, c in self.vocab.kinds.items()}
+
+    @cached_property
+    def _context_stems(self) -> dict[str, tuple[str, ...]]:
+        return {iri: content_stems(c.pref) for iri, c in self.vocab.contexts.items()}
 
     @staticmethod
     def _free_label(text: str, qm: QuantityMatch, ca: int, cb: int) -> str:
@@ -345,7 +405,8 @@ class Extractor:
             return
         context_subject = self._context_subject(st, cache)
         for ca, cb in self._clauses(text):
-            ms = _distinct([m for m in mentions if ca <= m.start < cb])
+            clause_all = [m for m in mentions if ca <= m.start < cb]
+            ms = _distinct(clause_all)
             cues = [(h, False) for h in actives if ca <= h.start < cb]
             cues += [(h, True) for h in passives if ca <= h.start < cb]
             cues = [(h, p) for h, p in cues if not any(m.start <= h.start < m.end for m in ms)]
@@ -357,9 +418,12 @@ class Extractor:
                         self.vocab.root_service(context_subject) == self.vocab.root_service(ms[0].iri):
                     continue
             cue, passive = self._pick_cue(cues, ms)
-            negative = bool(_NEGATION.search(text[ca:cb]))
-            before = [m for m in ms if m.end <= cue.start]
-            after = [m for m in ms if m.start >= cue.end]
+            # a denial governs the relation when it stands just before the cue ("can't send",
+            # "no integration with"), not when it trails after it ("directly, no queue needed")
+            negative = bool(_NEGATION.search(text[max(ca, cue.start - 30):cue.start])) or \
+                bool(_NEGATION.fullmatch(cue.label.split()[0]))
+            before = self._subject_list([m for m in clause_all if m.end <= cue.start], text)
+            after = _distinct([m for m in clause_all if m.start >= cue.end])
             if passive:
                 # "X is triggered by Y": the services after the cue are the sources
                 sources = after or ([] if not context_subject else [None])
@@ -385,6 +449,10 @@ class Extractor:
                     yield IntegrationClaim(s_iri, t_iri, relation, cue_iri != self.generic_relation,
                                            negative, st)
 
+    @staticmethod
+    def _subject_list(before: list[Mention], text: str) -> list[Mention]:
+        return _subject_list_of(before, text)
+
     def _relation_of(self, cue: Mention, passive: bool) -> str:
         return cue.iri
 
@@ -396,6 +464,22 @@ class Extractor:
             between = first <= h.start < last
             return (not between, generic, abs(h.start - first), -(h.end - h.start))
         return min(cues, key=key)
+
+
+_LIST_GAP = re.compile(r"^[\s,/&+]*(?:and|or)?[\s,/&+]*$", re.IGNORECASE)
+
+
+def _subject_list_of(before: list[Mention], text: str) -> list[Mention]:
+    """The services right before a cue: the nearest one and any list it ends ("S3, SNS and Lambda")."""
+    if not before:
+        return []
+    out = [before[-1]]
+    for m in reversed(before[:-1]):
+        if _LIST_GAP.match(text[m.end:out[0].start]):
+            out.insert(0, m)
+        else:
+            break
+    return _distinct(out)
 
 
 def _distinct(ms: list[Mention]) -> list[Mention]:

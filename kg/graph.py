@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
-from kg.extract import EXTRACTOR_VERSION, Extraction
+from kg.extract import Extraction
 from kg.vocab import KG, Vocabulary
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -74,8 +74,11 @@ def _decimal(x: float) -> str:
     return text if "." in text else text + ".0"
 
 
-def build_note_triples(extraction: Extraction, *, sha256: str, root: str) -> Iterator[str]:
-    """Yield the N-Triples lines (without graph) of one note's named graph."""
+def build_note_triples(extraction: Extraction, *, sha256: str, root: str, version: str) -> Iterator[str]:
+    """Yield the N-Triples lines (without graph) of one note's named graph.
+
+    `version` names the extractor and vocabulary that built it, so a change to either re-extracts.
+    """
     note = extraction.note
     n_iri = note_iri(note.path)
     n = iri(n_iri)
@@ -84,7 +87,7 @@ def build_note_triples(extraction: Extraction, *, sha256: str, root: str) -> Ite
     yield f"{n} <{KG}path> {literal(str(note.path.resolve()))} ."
     yield f"{n} <{KG}sha256> {literal(sha256)} ."
     yield f"{n} <{KG}ingestRoot> {literal(root)} ."
-    yield f"{n} <{KG}extractorVersion> {literal(EXTRACTOR_VERSION)} ."
+    yield f"{n} <{KG}extractorVersion> {literal(version)} ."
     if note.title:
         yield f"{n} <{DCTERMS}title> {literal(note.title)} ."
     if note.date:

@@ -16,7 +16,7 @@ from typing import Callable
 from kg.errors import NoNotes, NotesNotFound
 from kg.extract import EXTRACTOR_VERSION, Extractor
 from kg.graph import VOCABULARY_GRAPH, build_note_triples, note_iri, vocabulary_triples
-from kg.notes import UnreadableNote, decode_note, parse_text
+from kg.notes import UnreadableNote, decode_note
 from kg.store import EmbeddedStore
 from kg.vocab import KG, Vocabulary, default_vocabulary
 
@@ -141,9 +141,9 @@ def ingest_paths(store: EmbeddedStore, paths: list[Path], *, progress: Progress 
             report.skipped.append((str(path), error.strerror or str(error)))
             continue
         extractor = extractor or Extractor(vocab)
-        note = parse_text(text, path)
+        note = extractor.parse(text, path)
         extraction = extractor.extract(note)
-        triples = list(build_note_triples(extraction, sha256=sha, root=str(root)))
+        triples = list(build_note_triples(extraction, sha256=sha, root=str(root), version=version))
         store.replace_graph(iri, triples)
         report.limits += len(extraction.limits)
         report.integrations += len(extraction.integrations)

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 from kg.errors import KgError
 
@@ -186,7 +187,10 @@ _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_ALIGN = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _TERMINAL = re.compile(r"[.!?:;)\]]\s*$")
 _CODEISH_TOKEN = re.compile(r"[_./~$<>{}()=:\\-]|[a-z][A-Z]|^[a-z]")
-_DASH_SPLIT = re.compile(r"\s+-\s+(?=\S)")
+# A line that ends with one of these words cannot be a finished sentence.
+_INCOMPLETE_END = set("""the a an to of via by with using in on for and or from as called named
+set use run specifying issuing calling through into onto at is are be""".split())
+_DASH_SPLIT = re.compile(r"\s+-\s+(?=\S)|(?<=[a-z0-9])-\s+(?=[A-Z])")
 
 
 def _indent(ws: str) -> int:
@@ -200,9 +204,18 @@ def _is_label_like(text: str) -> bool:
             and "⇒" not in text and "→" not in text and ":" not in text)
 
 
+_KEY_VALUE = re.compile(r"\.{3,}|…{2,}|·{3,}|⇒|→|->|\s=\s|:\s*\S")
+
+
+def _is_standalone(text: str) -> bool:
+    """A "name ..... value" or "key: value" line stands alone, as in a cheat sheet."""
+    return bool(_KEY_VALUE.search(text))
+
+
 def _is_heading_candidate(text: str) -> bool:
     words = text.split()
     return (0 < len(words) <= 8 and not re.search(r"[.,;:!?]$", text) and "<" not in text
+            and not _KEY_VALUE.search(text)
             and "--" not in text and " - " not in text and not text[0].islower()
             and not text.startswith(("(", "$", "/", "~", "{", "[", "\"", "'", "`", "⇒", "→")))
 
@@ -220,11 +233,23 @@ class _Block:
     open: bool = True   # may still take continuation lines
 
 
+# Words after which a trailing service name is part of the sentence ("backed by Lambda"),
+# not a heading that lost its line break ("4Kb Lambda@Edge").
+_LEAD_INS = set("""in into to from with using via by through on for of onto the a an and or is are be
+was were as like than vs versus between behind inside within both either nor about use uses used poll
+polls call calls invoke invokes trigger triggers read reads write writes send sends monitor monitors
+consume consumes subscribe subscribes support supports enable enables integrate integrates access
+accesses across over under at into & + / , : ( - ⇒ → -> such""".split())
+
+TrailingLabel = Callable[[str], "int | None"]
+
+
 class _Reader:
     """Turns lines into statements; one instance per note."""
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], trailing_label: TrailingLabel | None = None) -> None:
         self.lines = lines
+        self.trailing_label = trailing_label
         self.out: list[Statement] = []
         self.headings: list[str] = []          # index = level - 1
         self.bullets: list[tuple[int, str]] = []   # (indent, text) of open parent bullets
@@ -337,7 +362,28 @@ class _Reader:
                 self.bullets.pop()
             parents = tuple(t for _i, t in self.bullets)
             self.bullets.append((indent, clean_text(text)))
+        cut = self._glued_heading(text, lineno)
+        if cut is not None:
+            level = max(1, len(self.headings))
+            self.start("bullet", lineno, raw, text[:cut].rstrip(), parents, indent)
+            self.heading(level, text[cut:].strip(), lineno, raw)
+            return
         self.start("bullet", lineno, raw, text, parents, indent)
+
+    def _glued_heading(self, text: str, lineno: int) -> int | None:
+        """Where a heading glued to the end of a bullet starts ("... is 4Kb Lambda@Edge"), if any."""
+        if self.trailing_label is None or self.markdown:
+            return None
+        nxt = self._next_nonblank(lineno)
+        if nxt is None or not _BULLET.match(nxt):
+            return None
+        cut = self.trailing_label(text)
+        if cut is None or cut == 0 or not text[cut:cut + 1].isupper():
+            return None
+        before = text[:cut].split()
+        if len(before) < 2 or before[-1].lower() in _LEAD_INS or before[-1][-1] in ",:;(-⇒→/&+":
+            return None
+        return cut
 
     def _next_bullet_is_sentence(self, lineno: int) -> bool:
         for line in self.lines[lineno:lineno + 3]:
@@ -375,14 +421,17 @@ class _Reader:
                 self.extend(lineno, raw, s)
                 self._update_last_bullet()
             return
-        if _is_heading_candidate(s) and self._followed_by_structure(lineno):
+        if _is_heading_candidate(s) and (self._followed_by_structure(lineno) or
+                                         (s.isupper() and len(s.split()) <= 5 and prev_blank)):
             level = 1 if self._next_is_heading(lineno) else 2
             if level == 2 and not self.headings:
                 level = 1
             self.heading(level, s, lineno, raw)
             return
-        if b is not None and b.kind == "paragraph" and not prev_blank:
-            self.extend(lineno, raw, s)
+        if (b is not None and b.kind == "paragraph" and not prev_blank and not _is_standalone(s)
+                and not _is_standalone(b.raw[-1]) and not _TERMINAL.search(b.raw[-1].strip())
+                and (s[:1].islower() or len(b.raw[-1]) > 60)):
+            self.extend(lineno, raw, s)     # prose wrapped over several lines
             return
         self.start("paragraph", lineno, raw, s)
 
@@ -390,13 +439,17 @@ class _Reader:
         """Does plain-text line `s` continue the statement above it (split inline code)?"""
         prev_text = b.raw[-1].strip() if b.raw else ""
         if b.kind == "paragraph":
-            return not (_is_heading_candidate(s) and self._followed_by_structure(lineno))
+            return False
         prev_words = prev_text.split()
         if len(prev_words) == 1 and len(b.raw) > 1 and _CODEISH_TOKEN.search(prev_text):
             return True   # the line after split-off inline code finishes its sentence
         if _TERMINAL.search(prev_text) and not _CODEISH_TOKEN.search(prev_text.split()[-1] if prev_text.split() else ""):
             return s[:1].islower() or s.startswith(("(", ",", "."))
         if len(s.split()) == 1 and _CODEISH_TOKEN.search(s):
+            ends_incomplete = bool(prev_words) and prev_words[-1].lower() in _INCOMPLETE_END
+            if (not ends_incomplete and s[:1].isupper() and s.isalnum()
+                    and _is_heading_candidate(s) and self._followed_by_structure(lineno)):
+                return False    # "DynamoDB" after a finished sentence is a heading
             return not self._next_is_bullet(lineno) or s[:1].islower() or not s[:1].isalpha()
         if s[:1].islower() or s.startswith(("-", "~", "/", "$", "<", "(", ",", ".", "{", "[", "\"", "'")):
             return True
@@ -429,7 +482,7 @@ class _Reader:
             s = line.strip()
             if not s:
                 continue
-            if _BULLET.match(line) or "\t" in line or _PIPE_ROW.match(line):
+            if _BULLET.match(line) or "\t" in line or _PIPE_ROW.match(line) or _is_standalone(s):
                 return True
             if k == 0 and _is_heading_candidate(s):
                 nxt = self._next_nonblank(lineno + k + 1)
@@ -528,24 +581,31 @@ def _note_date(fields: dict[str, str], lines: list[str]) -> str | None:
     return None
 
 
-def parse_text(text: str, path: Path | str = "<text>") -> Note:
-    """Parse note text into statements (see the module docstring)."""
+def parse_text(text: str, path: Path | str = "<text>", trailing_label: TrailingLabel | None = None) -> Note:
+    """Parse note text into statements (see the module docstring).
+
+    Args:
+        text: the note's text.
+        path: where it came from.
+        trailing_label: optional; returns where a service name that ends a line starts, so that a
+            heading glued to the end of a bullet by a plain-text export can be split off.
+    """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines and lines[0].startswith("\ufeff"):
         lines[0] = lines[0][1:]
     fields, body_start = _front_matter(lines)
-    reader = _Reader(lines)
+    reader = _Reader(lines, trailing_label)
     statements = reader.run(body_start)
     title = fields.get("title") or next((s.text for s in statements if s.kind == "heading"), None)
     return Note(Path(path), tuple(statements), _note_date(fields, lines), title, fields)
 
 
-def parse_note(path: Path) -> Note:
-    """Read and parse one note file.
+def parse_note(path: Path, trailing_label: TrailingLabel | None = None) -> Note:
+    """Read and parse one note file (see parse_text).
 
     Raises:
         UnreadableNote: when the file cannot be read or is not text.
     """
     text, encoding = read_note(path)
-    note = parse_text(text, path)
+    note = parse_text(text, path, trailing_label)
     return Note(note.path, note.statements, note.date, note.title, note.front_matter, encoding)

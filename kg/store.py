@@ -139,6 +139,11 @@ class EmbeddedStore:
         names = [v.value for v in result.variables]
         return [{n: _py(row[n]) for n in names} for row in result]
 
+    def construct(self, sparql: str) -> str:
+        """Run a CONSTRUCT query; return the triples as N-Triples text."""
+        ox = self._ox
+        return ox.serialize(self._store.query(sparql), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+
     def ask(self, sparql: str, **bindings: Term) -> bool:
         subs = {self._ox.Variable(k): self._term(v) for k, v in bindings.items()}
         return bool(self._store.query(sparql, substitutions=subs or None))
@@ -149,8 +154,8 @@ class EmbeddedStore:
             raise StoreWriteFailed(self.location, "the store was opened read-only")
         try:
             self._store.update(sparql)
-        except OSError as error:
-            raise StoreWriteFailed(self.location, str(error).split("\n")[0]) from None
+        except (OSError, SyntaxError, ValueError, RuntimeError) as error:
+            raise StoreWriteFailed(self.location, str(error).split("\n")[0][:200]) from None
 
     def replace_graph(self, graph: str, ntriples: Iterator[str] | list[str]) -> None:
         """Replace one named graph's content atomically."""

@@ -118,7 +118,7 @@ COUNTED_NOUNS = (
     "rcus units unit transitions notifications notification filters filter endpoints endpoint "
     "clusters cluster snapshots snapshot volumes volume aliases alias deployments deployment "
     "variables variable concurrent processes process threads thread vcpus vcpu cpus cpu "
-    "invocations/s writes write reads read puts put gets get"
+    "invocations/s writes write reads read puts put gets get msgs msg reqs req ops txns"
 ).split()
 
 _NUMBER_WORDS = {
@@ -340,7 +340,31 @@ def find_quantities(text: str) -> list[QuantityMatch]:
         start, end = m.start(), m.end()
         q = Quantity(value, symbol, text[start:end].strip(), noun)
         raw.append(QuantityMatch(start, end, q, bare=bare))
-    return _borrow_range_units(masked, _pair_ranges(text, raw))
+    return _borrow_alternative_units(masked, _borrow_range_units(masked, _pair_ranges(text, raw)))
+
+
+_ALTERNATIVE = re.compile(r"^\s*(?:,\s*)?(?:or|and|/|,)\s*(?:up\s+to\s+)?$", re.IGNORECASE)
+
+
+def _borrow_alternative_units(text: str, found: list[QuantityMatch]) -> list[QuantityMatch]:
+    """"300 API calls per second or 3000 with batching": the second value is in the first's unit.
+
+    Also "300 msgs/s without batching, 3000 msgs with": a count of the same thing right after a
+    rate of it is that rate.
+    """
+    out = list(found)
+    for i in range(1, len(out)):
+        a, b = out[i - 1], out[i]
+        qa, qb = a.quantity, b.quantity
+        if qa.unit == "count" or a.bare:
+            continue
+        between = text[a.end:b.start]
+        same_thing = (qb.unit == "count" and qb.noun and qb.noun == qa.noun and len(between) <= 40
+                      and not re.search(r"\d", between))
+        if (b.bare and _ALTERNATIVE.match(between)) or same_thing:
+            q = Quantity(qb.value, qa.unit, qb.text, qa.noun)
+            out[i] = QuantityMatch(b.start, b.end, q, False, b.range_role, b.range_id)
+    return out
 
 
 def _borrow_range_units(text: str, found: list[QuantityMatch]) -> list[QuantityMatch]:

@@ -1,0 +1,41 @@
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTES = ROOT / "data" / "notes"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+N000, N001, N002, N003, N004 = sorted(p.name for p in NOTES.iterdir())
+
+
+@pytest.fixture(scope="session")
+def vocab():
+    from kg.vocab import default_vocabulary
+
+    return default_vocabulary()
+
+
+@pytest.fixture(scope="session")
+def extractor(vocab):
+    from kg.extract import Extractor
+
+    return Extractor(vocab)
+
+
+@pytest.fixture(scope="session")
+def bundled_db(tmp_path_factory):
+    """A store with the five bundled notes ingested, shared by the read-only tests."""
+    from kg.ingest import ingest_paths
+    from kg.store import open_store
+
+    db = tmp_path_factory.mktemp("bundled") / "store"
+    with open_store(db, write=True) as store:
+        ingest_paths(store, [NOTES])
+    return db
+
+
+@pytest.fixture(scope="session")
+def bundled_extractions(extractor):
+    from kg.notes import parse_note
+
+    return {p.name: extractor.extract(parse_note(p)) for p in sorted(NOTES.iterdir())}
