@@ -336,7 +336,7 @@ class Extractor:
                 if gap > 45:
                     continue
                 if re.search(r"[,;]", st.text[h.end:qm.start]):
-                    gap += 100      # "1 day min, 3653 days max": the cue belongs to the value before it
+                    continue        # "1 day by default, can go to 7 days": the cue belongs to the value before it
             elif h.start >= qm.end:
                 gap, lo, hi = h.start - qm.end, qm.end, h.start
                 if gap > 12:
@@ -492,7 +492,16 @@ def _distinct(ms: list[Mention]) -> list[Mention]:
 
 
 def _dedupe_limits(claims: list[LimitClaim]) -> list[LimitClaim]:
-    """One statement saying the same thing twice ("900 seconds (15 minutes)") is one claim."""
+    """One statement saying the same thing twice ("900 seconds (15 minutes)") is one claim.
+
+    An "exact" value that repeats a default or maximum of the same statement ("default is 30s;
+    processed within 30s") adds nothing and is dropped.
+    """
+    qualified = {(c.statement.line, c.statement.text, c.service, c.attribute, round(c.quantity.canonical_value, 6))
+                 for c in claims if c.qualifier != "exact"}
+    claims = [c for c in claims if c.qualifier != "exact" or
+              (c.statement.line, c.statement.text, c.service, c.attribute,
+               round(c.quantity.canonical_value, 6)) not in qualified]
     out, seen = [], set()
     for c in claims:
         key = (c.statement.line, c.statement.text, c.service, c.attribute, c.qualifier, c.contexts,

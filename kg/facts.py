@@ -121,13 +121,15 @@ def _note_name(path: str) -> str:
     return path.rsplit("/", 1)[-1]
 
 
-def limit_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str]) -> list[LimitFact]:
-    """Every limit about any of `services` (IRIs), merged: one fact per distinct claim, all sources."""
+def limit_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str] | None) -> list[LimitFact]:
+    """Every limit about any of `services` (IRIs; None for all), merged: one fact per distinct claim."""
     merged: dict[tuple, LimitFact] = {}
-    for service in services:
-        query = _LIMIT_QUERY.replace("VALUES_CLAUSE", "")
-        rows = store.select(query.replace("?service ;", "?service ;", 1), service=IRI(service))
+    query = _LIMIT_QUERY.replace("VALUES_CLAUSE", "")
+    batches = [store.select(query, service=IRI(s)) for s in services] if services is not None \
+        else [store.select(query)]
+    for rows in batches:
         for r in rows:
+            service = r["service"]
             q = _quantity(r)
             contexts = tuple(sorted(r["contexts"].split())) if r.get("contexts") else ()
             qualifier = r["qualifier"].rsplit("#", 1)[-1]

@@ -7,6 +7,7 @@ other: a typo'd abbreviation must be closer to one label than to any other by a 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from kg.errors import UnknownService
 from kg.vocab import Vocabulary
@@ -70,3 +71,86 @@ def suggest_services(name: str, vocab: Vocabulary, limit: int = 3) -> list[str]:
         if pref not in out:
             out.append(pref)
     return out[:limit]
+
+
+# ---------------------------------------------------------------- names inside a question
+
+_FILLER = set("""a an the of in on at to for from by with and or is are be was were it its this that
+what which who whom whose how when where why does do did can could should would will shall may might
+must i me my we our you your they them their there here much many long big large size max maximum min
+minimum default limit limits value values number amount per much about does get set using use via""".split())
+
+
+@dataclass(frozen=True)
+class NameHit:
+    """A service named in a question: which words, which concept, how sure."""
+
+    iri: str
+    start: int       # token index
+    end: int         # token index, exclusive
+    score: float     # 100 for an exact label, less for a fuzzy one
+    words: str
+
+
+def label_index(vocab: Vocabulary) -> dict[str, str]:
+    """Normalised label -> service IRI, with and without an "amazon"/"aws" prefix."""
+    out: dict[str, str] = {}
+    for iri, c in vocab.services.items():
+        for label in c.labels:
+            key = " ".join(re.findall(r"[\w@]+", label.lower()))
+            if not key:
+                continue
+            out.setdefault(key, iri)
+            short = re.sub(r"^(?:amazon|aws)\s+", "", key)
+            if " " in short:        # "AWS Config" must not make "config" a service name
+                out.setdefault(short, iri)
+            if " " in key and len(key.replace(" ", "")) >= 4:
+                out.setdefault(key.replace(" ", ""), iri)     # "xray", "dynamodb"
+    return out
+
+
+def find_service_names(words: tuple[str, ...], vocab: Vocabulary, *, avoid: set[str] | None = None,
+                       index: dict[str, str] | None = None) -> list[NameHit]:
+    """Find the services a question names, longest exact labels first, then fuzzy ones.
+
+    Args:
+        words: the question's lowercase tokens.
+        vocab: the vocabulary.
+        avoid: words that name limit kinds or qualifiers, never tried as fuzzy service names.
+        index: a prebuilt label_index (built on demand otherwise).
+    """
+    index = index if index is not None else label_index(vocab)
+    norm = [" ".join(re.findall(r"[\w@]+", w)) for w in words]
+    taken = [False] * len(words)
+    hits: list[NameHit] = []
+    for n in range(min(6, len(words)), 0, -1):
+        for i in range(len(words) - n + 1):
+            if any(taken[i:i + n]):
+                continue
+            key = " ".join(w for w in norm[i:i + n] if w)
+            for candidate in (key, key[:-1] if key.endswith("s") else None,
+                              key[:-2] if key.endswith("es") else None):
+                if candidate and candidate in index:
+                    hits.append(NameHit(index[candidate], i, i + n, 100.0, " ".join(words[i:i + n])))
+                    taken[i:i + n] = [True] * n
+                    break
+    avoid = avoid or set()
+    long_labels = [k for k in index if len(k) >= 5]
+    from rapidfuzz import fuzz, process
+
+    for n in (3, 2, 1):
+        for i in range(len(words) - n + 1):
+            if any(taken[i:i + n]):
+                continue
+            span = words[i:i + n]
+            if any(w in _FILLER or w.isdigit() for w in span) or all(w in avoid for w in span):
+                continue
+            key = " ".join(norm[i:i + n])
+            if len(key) < 5:
+                continue        # short abbreviations are never guessed: SQS is not SNS
+            best = process.extractOne(key, long_labels, scorer=fuzz.ratio, score_cutoff=84)
+            if best is not None and abs(len(best[0]) - len(key)) <= 3:
+                hits.append(NameHit(index[best[0]], i, i + n, float(best[1]), " ".join(span)))
+                taken[i:i + n] = [True] * n
+    hits.sort(key=lambda h: h.start)
+    return hits

@@ -17,8 +17,12 @@ def _find(name: str) -> Path:
 
 
 def ontology_dir() -> Path:
-    """Return the folder holding the Turtle ontology, vocabularies and shapes."""
-    return _find("ontology")
+    """Return the folder holding the Turtle ontology, vocabularies and shapes.
+
+    KG_ONTOLOGY names another folder, for vocabularies of your own.
+    """
+    env = os.environ.get("KG_ONTOLOGY")
+    return Path(env) if env else _find("ontology")
 
 
 def shapes_path() -> Path:

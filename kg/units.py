@@ -240,7 +240,7 @@ _TIME_WORD = r"(?:seconds?|secs?|s|minutes?|mins?|min|hours?|hrs?|hr|h|days?)"
 
 _QTY_RE = re.compile(
     rf"""
-    (?<![\w./:@#=])                            # not inside an identifier, version or address
+    (?<![\w./:@#=,])                           # not inside an identifier, version, address or 3,000
     (?<![A-Za-z_]-)
     (?P<dollar>\\?\$\s?)?
     (?P<num>{_NUM}|(?i:\b(?:{_WORDNUM})\b))
@@ -254,7 +254,7 @@ _QTY_RE = re.compile(
       | (?P<tps>\s?(?:TPS|RPS|tps|rps))(?![A-Za-z])
     )?
     (?P<usd>\s?(?:USD|usd))?
-    (?![\w./]\d)(?![A-Za-z])
+    (?(dollar)(?![\w.]\d)|(?![\w./]\d))(?![A-Za-z])
     """,
     re.VERBOSE,
 )

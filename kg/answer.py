@@ -1,0 +1,348 @@
+"""Question -> Answer: the best facts for a question, with every source, or an honest "not found".
+
+Service first (exact label or alias, then fuzzy), then the limit kind (the vocabulary's labels
+and the free labels of that service's facts), then the qualifier and context. A fact of another
+service or another limit kind is never offered as the answer; when the notes disagree on the
+same service, kind, qualifier and context, the status is "conflict" and the newest note leads.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.facts import LimitFact, Source, limit_facts, service_and_features
+from kg.match import NameHit, find_service_names, label_index, suggest_services
+from kg.question import Question
+from kg.store import EmbeddedStore
+from kg.units import Quantity, convert, format_quantity
+from kg.vocab import KindFinder, Vocabulary, stem, tokens
+
+MIN_SCORE = 3.0    # below this no fact answers the question: say so rather than guess
+
+
+@dataclass
+class AnswerItem:
+    """One value offered as an answer, with everything that supports it."""
+
+    service: str
+    attribute: str
+    qualifier: str
+    context: str | None
+    value: str
+    quantity: Quantity | None
+    converted: Quantity | None
+    sources: list[Source]
+    date: str | None = None
+
+    @property
+    def agreeing_notes(self) -> int:
+        return len({s.note for s in self.sources})
+
+
+@dataclass
+class Answer:
+    """What kg says to a question."""
+
+    question: str
+    status: str                     # answered | conflict | not_found | ambiguous
+    message: str
+    answers: list[AnswerItem] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    paths: list = field(default_factory=list)      # for connection questions
+
+
+class Answerer:
+    """Holds the vocabulary look-ups; reuse one for many questions (kg ask -)."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        self.index = label_index(vocab)
+        self.kinds = KindFinder(vocab.kinds, window=2)    # questions are terse: words stand together
+        self.kind_words = {stem(w) for c in vocab.kinds.values() for label in c.labels
+                           for w in re.findall(r"[A-Za-z0-9]+", label.lower())}
+        self.qualifier_words: dict[str, str] = {}
+        for iri, c in vocab.qualifiers.items():
+            for label in c.labels:
+                if " " not in label and label.isalpha():
+                    self.qualifier_words[label.lower()] = iri.rsplit("#", 1)[-1]
+        self.context_words = {label.lower(): iri for iri, c in vocab.contexts.items() for label in c.labels}
+        # words worth correcting a typo towards: those of limit kinds, contexts and qualifiers
+        self.spellings = sorted({w for c in [*vocab.kinds.values(), *vocab.contexts.values()] for label in c.labels
+                                 for w in re.findall(r"[a-z]+", label.lower()) if len(w) >= 4}
+                                | {w for w in self.qualifier_words if len(w) >= 4})
+        self._facts_cache: dict[str, list[LimitFact]] = {}
+
+    # ------------------------------------------------------------ entry point
+
+    def answer(self, store: EmbeddedStore, question: Question) -> Answer:
+        if question.kind == "empty":
+            return Answer(question.text, "not_found", "The question is empty: ask about a service, "
+                          "for example 'max SQS message size'.")
+        if question.kind == "connect":
+            return Answer(question.text, "not_found", "Connection questions are answered by 'kg connect'.")
+        avoid = {w for w in question.words if stem(w) in self.kind_words or w in self.qualifier_words}
+        hits = find_service_names(question.words, self.vocab, avoid=avoid, index=self.index)
+        if len(hits) > 1:
+            # "the most RAM for a Lambda function": RAM the memory, not AWS Resource Access Manager
+            hits = [h for h in hits if not (h.end - h.start == 1 and stem(h.words) in self.kind_words)] or hits
+        if not hits:
+            return self._without_service(store, question)
+        services = self._scope(hits)
+        facts = [f for iri in services for f in self._facts(store, iri)]
+        if not facts:
+            names = ", ".join(dict.fromkeys(self.vocab.service_label(h.iri) for h in hits))
+            return Answer(question.text, "not_found", f"The notes state no limits about {names}.")
+        scored = self._score(question, hits, facts)
+        if not scored or scored[0][0] < MIN_SCORE:
+            return Answer(question.text, "not_found",
+                          f"The notes do not say that about {self.vocab.service_label(hits[0].iri)}.",
+                          suggestions=self._suggest(facts, scored))
+        return self._assemble(question, scored)
+
+    # ------------------------------------------------------------ services
+
+    def _scope(self, hits: list[NameHit]) -> list[str]:
+        """The named services, their features, then the services they are part of.
+
+        "max LSIs per DynamoDB table" names the LSI feature, but the notes state the limit under
+        DynamoDB: the parent's facts are in scope too (scored a little lower).
+        """
+        out: list[str] = []
+        for h in hits:
+            for iri in service_and_features(self.vocab, h.iri):
+                if iri not in out:
+                    out.append(iri)
+        for h in hits:
+            parent = self.vocab.parent_service(h.iri)
+            while parent and parent not in out:
+                out.append(parent)
+                parent = self.vocab.parent_service(parent)
+        return out
+
+    def _without_service(self, store: EmbeddedStore, question: Question) -> Answer:
+        """No service named: answer only if one service's fact clearly fits ("BatchWriteItem size")."""
+        if "*" not in self._facts_cache:
+            self._facts_cache["*"] = limit_facts(store, self.vocab, None)
+        scored = self._score(question, [], self._facts_cache["*"], require_kind=True)
+        if not scored or scored[0][0] < MIN_SCORE + 2:
+            return self._unknown_service(question)
+        best = scored[0][0]
+        close = [f for sc, f in scored if sc >= best - 1.0]
+        if len({self.vocab.root_service(f.service) for f in close}) > 1:
+            names = list(dict.fromkeys(f.service_label for f in close))[:5]
+            return Answer(question.text, "ambiguous",
+                          f"The question names no service, and several fit: {', '.join(names)}. Name one.",
+                          suggestions=self._suggest(close, scored))
+        return self._assemble(question, scored)
+
+    def _facts(self, store: EmbeddedStore, iri: str) -> list[LimitFact]:
+        if iri not in self._facts_cache:
+            self._facts_cache[iri] = limit_facts(store, self.vocab, [iri])
+        return self._facts_cache[iri]
+
+    def _unknown_service(self, question: Question) -> Answer:
+        leftover = [w for w in question.words if w not in _QUESTION_FILLER and stem(w) not in self.kind_words
+                    and w not in self.qualifier_words and not w.isdigit()]
+        name = " ".join(leftover[:3]) or question.text
+        near = suggest_services(name, self.vocab) if leftover else []
+        hint = f" Closest known services: {', '.join(near)}." if near else ""
+        return Answer(question.text, "not_found",
+                      f"No service in the notes matches '{name}'.{hint}", suggestions=near)
+
+    # ------------------------------------------------------------ scoring facts
+
+    def _wanted_qualifier(self, question: Question) -> str | None:
+        for w in question.words:
+            if w in self.qualifier_words:
+                return self.qualifier_words[w]
+        text = question.text.lower()
+        for phrase, q in (("by default", "default"), ("at least", "minimum"), ("at most", "maximum"),
+                          ("up to", "maximum")):
+            if phrase in text:
+                return q
+        return "maximum" if question.implied_maximum else None
+
+    def _wanted_contexts(self, question: Question) -> set[str]:
+        """Contexts the question names; "without batching" is unbatched, not also batching."""
+        text = " " + " ".join(question.words) + " "
+        found = [(text.find(f" {label} "), len(label), iri) for label, iri in self.context_words.items()
+                 if f" {label} " in text]
+        found.sort(key=lambda x: (x[0], -x[1]))
+        out, covered = set(), []
+        for start, length, iri in found:
+            if any(a <= start and start + length <= b for a, b in covered):
+                continue
+            covered.append((start, start + length + 1))
+            out.add(iri)
+        return out
+
+    def _score(self, question: Question, hits: list[NameHit], facts: list[LimitFact],
+               require_kind: bool = False) -> list[tuple[float, LimitFact]]:
+        """Score each fact against the question; facts of another limit kind are left out.
+
+        With `require_kind` (no service named), only facts of a specific kind the question names count.
+        """
+        named = {h.iri for h in hits}
+        service_tokens = {i for h in hits for i in range(h.start, h.end)}
+        rest = [self._spell(w) for i, w in enumerate(question.words) if i not in service_tokens]
+        rest_text = " ".join(rest)
+        rest_stems = {stem(w) for w in rest if w not in _QUESTION_FILLER}
+        kind_hits = self.kinds.find(rest_text)
+        asked_kinds: dict[str, int] = {}
+        for h in kind_hits:
+            asked_kinds[h.iri] = max(asked_kinds.get(h.iri, 0), h.size)
+        # keep the most specific kinds asked: "item size" asks for item size, not for any size
+        spans = {h.iri: (h.start, h.end) for h in kind_hits}
+        asked_kinds = {k: n for k, n in asked_kinds.items() if not any(
+            other != k and (k in self.vocab.kinds[other].broader or
+                            (spans[other][0] <= spans[k][0] and spans[k][1] <= spans[other][1] and asked_kinds[other] > n))
+            for other in asked_kinds)}
+        qualifier = self._wanted_qualifier(question)
+        contexts = self._wanted_contexts(question)
+        from rapidfuzz import fuzz
+
+        out = []
+        for f in facts:
+            score = 0.0
+            if require_kind and not (f.kind in asked_kinds and self.vocab.kinds[f.kind].broader):
+                continue
+            if f.kind and f.kind in asked_kinds:
+                score += 4 + 2 * asked_kinds[f.kind]
+            elif f.kind and self._related_kind(f.kind, asked_kinds):
+                score += 3
+            elif asked_kinds and f.kind:
+                continue             # the question names another kind of limit: never offer this one
+            label_stems = {stem(w) for w in re.findall(r"[A-Za-z0-9]+", f.attribute.lower())}
+            if f.kind:
+                label_stems |= {stem(w) for label in self.vocab.kinds[f.kind].labels
+                                for w in re.findall(r"[A-Za-z0-9]+", label.lower())}
+            overlap = 0.0
+            for w in rest_stems:
+                if w in label_stems:
+                    overlap += 1
+                elif len(w) >= 5 and any(fuzz.ratio(w, s) >= 85 for s in label_stems if len(s) >= 5):
+                    overlap += 0.8   # a typo: "visiblity"
+            if not (f.kind and (f.kind in asked_kinds or self._related_kind(f.kind, asked_kinds))) and \
+                    not (rest_stems & label_stems - _GENERIC_STEMS) and overlap < 1.6:
+                continue             # only "size" or "limit" in common: not the same thing
+            score += 1.5 * overlap
+            if question.dimension and f.quantity.dimension != question.dimension and not (
+                    question.dimension == "Count" and f.quantity.dimension == "Rate"):
+                score -= 4
+            if qualifier:
+                if f.qualifier == qualifier:
+                    score += 2
+                elif f.qualifier != "exact":
+                    score -= 2.5
+            else:
+                score += {"maximum": 0.6, "default": 0.8, "exact": 0.4, "minimum": 0.0}[f.qualifier]
+            if contexts:
+                score += 2 * len(contexts & set(f.contexts)) - 0.5 * len(set(f.contexts) - contexts)
+                if f.service not in named and any(c in f.service for c in ("fifo",)):
+                    score += 0.5
+            else:
+                score -= 0.3 * len(f.contexts)
+            if f.service in named:
+                score += 0.5         # the service itself before its features
+            score += 0.15 * min(len({s.note for s in f.sources}), 4)
+            out.append((score, f))
+        out.sort(key=lambda x: -x[0])
+        return out
+
+    def _related_kind(self, kind: str, asked: dict[str, int]) -> bool:
+        """Is the fact's kind a narrower kind of one asked for ("timeout" asked, "visibility timeout" stated)?"""
+        c = self.vocab.kinds.get(kind)
+        return bool(c) and any(b in asked for b in c.broader)
+
+    def _spell(self, word: str) -> str:
+        """Correct a typo in a limit word ("visiblity" -> "visibility"); leave other words alone."""
+        if len(word) < 5 or not word.isalpha() or stem(word) in self.kind_words or word in self.qualifier_words:
+            return word
+        from rapidfuzz import fuzz, process
+
+        best = process.extractOne(word, self.spellings, scorer=fuzz.ratio, score_cutoff=82)
+        if best is not None and abs(len(best[0]) - len(word)) <= 2:
+            return best[0]
+        return word
+
+    # ------------------------------------------------------------ building the answer
+
+    def _assemble(self, question: Question, scored: list[tuple[float, LimitFact]]) -> Answer:
+        best_score, best = scored[0]
+        same = [f for s, f in scored if f.service == best.service and f.attribute == best.attribute
+                and f.qualifier == best.qualifier and _compatible(f.contexts, best.contexts)
+                and f.quantity.dimension == best.quantity.dimension]
+        values: dict[float, list[LimitFact]] = {}
+        for f in same:
+            values.setdefault(round(f.quantity.canonical_value, 6), []).append(f)
+        groups = [self._item(question, fs) for fs in values.values()]
+        conflict = len(groups) > 1
+        groups.sort(key=lambda it: (it.date or "", it.agreeing_notes), reverse=True)
+        if conflict:
+            message = (f"The notes disagree on {best.service_label} {best.attribute} ({best.qualifier}): "
+                       + "; ".join(f"{g.value} in {g.agreeing_notes} note{'s' if g.agreeing_notes != 1 else ''}"
+                                   for g in groups) + ".")
+            return Answer(question.text, "conflict", message, groups)
+        extra = []
+        for s, f in scored[1:]:
+            if s < best_score - 4 or len(extra) >= 2:
+                break
+            if f.service == best.service and f.attribute == best.attribute and f.qualifier != best.qualifier:
+                if all(e.qualifier != f.qualifier for e in extra):
+                    extra.append(self._item(question, [f]))
+        top = groups[0]
+        message = (f"{top.service} {top.attribute} ({top.qualifier}"
+                   f"{', ' + top.context if top.context else ''}): {top.value}")
+        return Answer(question.text, "answered", message, [top, *extra])
+
+    def _item(self, question: Question, facts: list[LimitFact]) -> AnswerItem:
+        f = facts[0]
+        sources: list[Source] = []
+        for g in facts:
+            for s in g.sources:
+                if s not in sources:
+                    sources.append(s)
+        sources.sort(key=lambda s: (s.note, s.line))
+        converted = None
+        if question.target_unit:
+            try:
+                converted = convert(f.quantity, question.target_unit)
+            except ValueError:
+                converted = None
+        context = ", ".join(self.vocab.contexts[c].pref for c in f.contexts if c in self.vocab.contexts) or None
+        dates = [s.date for s in sources if s.date]
+        return AnswerItem(f.service_label, f.attribute, f.qualifier, context, format_quantity(f.quantity),
+                          f.quantity, converted, sources, max(dates) if dates else None)
+
+    def _suggest(self, facts: list[LimitFact], scored: list[tuple[float, LimitFact]]) -> list[str]:
+        out: list[str] = []
+        for _s, f in scored or [(0, f) for f in facts]:
+            text = f"{f.service_label} {f.attribute} ({f.qualifier}): {f.value}"
+            if text not in out:
+                out.append(text)
+            if len(out) == 3:
+                break
+        return out
+
+
+def _compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Facts are about the same thing when neither names a context the other contradicts."""
+    return set(a) == set(b) or not a or not b
+
+
+_GENERIC_STEMS = {"size", "limit", "time", "number", "count", "rate", "value", "max", "maximum", "min",
+                  "minimum", "default", "total", "amount", "period", "length", "quota"}
+
+_QUESTION_FILLER = set("""a an the of in on at to for from by with and or is are be was were it its this
+that what which who how when where why does do did can could should would will may might must i me my we
+you your they there here much many long big large max maximum min minimum default limit limits value
+number amount per about get set using use whats what's tell show give""".split())
+
+
+def answer_question(store: EmbeddedStore, vocab: Vocabulary, question: Question) -> Answer:
+    """Answer one question (see Answerer for many)."""
+    return Answerer(vocab).answer(store, question)
+
+
+__all__ = ["Answer", "AnswerItem", "Answerer", "answer_question", "tokens"]
