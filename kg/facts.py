@@ -111,7 +111,6 @@ WHERE {{
     ?note <{KG}path> ?path .
     OPTIONAL {{ ?note <http://purl.org/dc/terms/date> ?date }}
   }}
-  VALUES_CLAUSE
 }}
 GROUP BY ?f ?service ?attribute ?kind ?qualifier ?stated ?value ?unit ?noun ?cv ?path ?line ?end ?text ?date
 """
@@ -124,7 +123,7 @@ def _note_name(path: str) -> str:
 def limit_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str] | None) -> list[LimitFact]:
     """Every limit about any of `services` (IRIs; None for all), merged: one fact per distinct claim."""
     merged: dict[tuple, LimitFact] = {}
-    query = _LIMIT_QUERY.replace("VALUES_CLAUSE", "")
+    query = _LIMIT_QUERY
     batches = [store.select(query, service=IRI(s)) for s in services] if services is not None \
         else [store.select(query)]
     for rows in batches:

@@ -144,7 +144,7 @@ def ingest_paths(store: EmbeddedStore, paths: list[Path], *, progress: Progress 
         note = extractor.parse(text, path)
         extraction = extractor.extract(note)
         triples = list(build_note_triples(extraction, sha256=sha, root=str(root), version=version))
-        store.replace_graph(iri, triples)
+        store.replace_graph(iri, triples, exists=iri in stored)
         report.limits += len(extraction.limits)
         report.integrations += len(extraction.integrations)
         (report.updated if iri in stored else report.added).append(str(path))
@@ -168,4 +168,4 @@ def _refresh_vocabulary(store: EmbeddedStore, vocab: Vocabulary) -> None:
     if rows and rows[0]["d"] == vocab.digest:
         return
     body = vocabulary_triples(vocab) + f'\n<{VOCABULARY_GRAPH}> <{KG}sha256> "{vocab.digest}" .'
-    store.replace_graph(VOCABULARY_GRAPH, body.split("\n"))
+    store.replace_graph(VOCABULARY_GRAPH, body.split("\n"), exists=bool(rows))

@@ -157,10 +157,23 @@ class EmbeddedStore:
         except (OSError, SyntaxError, ValueError, RuntimeError) as error:
             raise StoreWriteFailed(self.location, str(error).split("\n")[0][:200]) from None
 
-    def replace_graph(self, graph: str, ntriples: Iterator[str] | list[str]) -> None:
-        """Replace one named graph's content atomically."""
+    def replace_graph(self, graph: str, ntriples: Iterator[str] | list[str], *, exists: bool = True) -> None:
+        """Replace one named graph's content atomically: readers see the old graph or the new one.
+
+        A graph that does not exist yet is written by one transactional load; an existing one
+        is dropped and rewritten by one SPARQL update, which Oxigraph runs as one transaction.
+        """
         body = "\n".join(ntriples)
-        self.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+        if exists:
+            self.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+            return
+        ox = self._ox
+        if not self.write:
+            raise StoreWriteFailed(self.location, "the store was opened read-only")
+        try:
+            self._store.load(body.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+        except (OSError, SyntaxError, ValueError, RuntimeError) as error:
+            raise StoreWriteFailed(self.location, str(error).split("\n")[0][:200]) from None
 
     def drop_graph(self, graph: str) -> None:
         self.update(f"DROP SILENT GRAPH <{graph}>")

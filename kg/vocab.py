@@ -216,77 +216,87 @@ class Mention:
     label: str
 
 
+_PHRASE_TOKEN = re.compile(r"[A-Za-z0-9@&+]+|->|-->|=>|→|≤|≥|<=|>=")
+_GAP = re.compile(r"[\s\-]*")
+
+
 class PhraseFinder:
     """Finds concept labels in text as whole phrases, longest first.
 
     Labels of up to four characters (SQS, S3, EC2) match case-sensitively so that ordinary
-    words are not read as services; longer labels match in any case. Spaces and hyphens in a
-    label match each other, and a trailing plural "s" is allowed.
+    words are not read as services; longer labels match in any case. Words of a label may be
+    joined by spaces or hyphens ("X-Ray", "X Ray") or written together ("XRay"), and a
+    trailing plural "s" is allowed. Matching looks up word n-grams in a dictionary, so its
+    cost does not grow with the size of the vocabulary.
     """
 
     def __init__(self, labels: dict[str, list[str]], case_sensitive_upto: int = 4) -> None:
-        self._by_label: dict[str, str] = {}
-        sensitive, insensitive = [], []
+        self._upto = case_sensitive_upto
+        self._keys: dict[tuple[str, ...], list[tuple[str, str]]] = {}   # key -> [(label, iri)]
+        self._longest = 1
+        self._first: set[str] = set()
         for iri, names in labels.items():
             for name in names:
                 name = name.strip()
-                if not name:
+                words = tuple(w.lower() for w in _PHRASE_TOKEN.findall(name))
+                if not words:
                     continue
-                key = name if len(name) <= case_sensitive_upto else name.lower()
-                self._by_label.setdefault(key, iri)
-                (sensitive if len(name) <= case_sensitive_upto else insensitive).append(name)
-        self._squashed = {re.sub(r"[\s\-]+", "", k): iri for k, iri in self._by_label.items()
-                          if len(k) > case_sensitive_upto}
-        self._sensitive = self._compile(sensitive, 0)
-        self._insensitive = self._compile(insensitive, re.IGNORECASE)
-        self._upto = case_sensitive_upto
+                variants = {words}
+                if len(words) > 1 and all(w.isalnum() for w in words):
+                    variants.add(("".join(words),))
+                for key in variants:
+                    self._keys.setdefault(key, []).append((name, iri))
+                    self._longest = max(self._longest, len(key))
+                    self._first.add(key[0])
 
-    @staticmethod
-    def _compile(names: list[str], flags: int) -> re.Pattern[str] | None:
-        if not names:
-            return None
-        parts = []
-        for name in sorted(set(names), key=len, reverse=True):
-            parts_of_name = [re.escape(part) for part in re.split(r"[\s\-]+", name) if part]
-            pattern = r"[\s\-]*".join(parts_of_name) if len(parts_of_name) > 1 else re.escape(name)
-            if name[-1].isalpha():
-                pattern += r"(?:s|es)?"
-            parts.append(pattern)
-        return re.compile(r"(?<![\w@])(?:" + "|".join(parts) + r")(?![\w])", flags)
-
-    def _resolve(self, matched: str) -> str | None:
-        candidates = [matched, re.sub(r"[\s\-]+", " ", matched)]
-        for c in list(candidates):
-            for cut in ("es", "s"):
-                if c.endswith(cut):
-                    candidates.append(c[: -len(cut)])
-        for c in candidates:
-            if len(c) <= self._upto and c in self._by_label:
-                return self._by_label[c]
-            low = c.lower()
-            if low in self._by_label and len(c) > self._upto:
-                return self._by_label[low]
-            squashed = re.sub(r"[\s\-]+", "", low)    # hyphen/space variants of a label
-            if len(c) > self._upto and squashed in self._squashed:
-                return self._squashed[squashed]
+    def _accept(self, key: tuple[str, ...], original: str) -> str | None:
+        for label, iri in self._keys.get(key, ()):
+            if len(label) > self._upto:
+                return iri
+            squashed = re.sub(r"[\s\-]+", "", original)
+            if squashed in (re.sub(r"[\s\-]+", "", label), re.sub(r"[\s\-]+", "", label) + "s"):
+                return iri     # a short label must be written as it is: "SQS", never "sqs"
         return None
 
     def find(self, text: str) -> list[Mention]:
         """Return non-overlapping mentions, leftmost-longest."""
-        found: list[Mention] = []
-        for rx in (self._insensitive, self._sensitive):
-            if rx is None:
-                continue
-            for m in rx.finditer(text):
-                iri = self._resolve(m.group())
-                if iri:
-                    found.append(Mention(iri, m.start(), m.end(), m.group()))
-        found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        toks = list(_PHRASE_TOKEN.finditer(text))
+        low = [t.group().lower() for t in toks]
         out: list[Mention] = []
-        for m in found:
-            if out and m.start < out[-1].end:
+        i = 0
+        while i < len(toks):
+            found = None
+            first = low[i]
+            if first not in self._first and first[:-1] not in self._first and first[:-2] not in self._first:
+                i += 1
                 continue
-            out.append(m)
+            for n in range(min(self._longest, len(toks) - i), 0, -1):
+                key = tuple(low[i:i + n])
+                last = key[-1]
+                candidates = [(key, 0)]
+                for cut in ("es", "s"):
+                    if len(last) > len(cut) + 1 and last.endswith(cut):
+                        candidates.append((key[:-1] + (last[: -len(cut)],), len(cut)))
+                if not any(k in self._keys for k, _c in candidates):
+                    continue
+                if n > 1 and any(not _GAP.fullmatch(text[toks[k].end():toks[k + 1].start()])
+                                 for k in range(i, i + n - 1)):
+                    continue
+                start, end = toks[i].start(), toks[i + n - 1].end()
+                original = text[start:end]
+                iri = None
+                for k, cut in candidates:
+                    iri = self._accept(k, original[: len(original) - cut] if cut else original)
+                    if iri:
+                        break
+                if iri is not None:
+                    found = Mention(iri, start, end, original)
+                    i += n
+                    break
+            if found:
+                out.append(found)
+            else:
+                i += 1
         return out
 
 
