@@ -36,9 +36,12 @@ def stats_text(stats: dict[str, int]) -> str:
     return "\n".join(f"{k:<{width}}  {v:>8,}" for k, v in stats.items())
 
 
+def _where(s) -> str:
+    return f"{s.note}:{s.line}{'-' + str(s.end_line) if s.end_line != s.line else ''}"
+
+
 def _sources_text(sources, indent: str = "      ") -> list[str]:
-    return [f"{indent}{s.note}:{s.line}{'-' + str(s.end_line) if s.end_line != s.line else ''}  "
-            f"{' '.join(s.text.split())[:110]}" for s in sources]
+    return [f"{indent}{_where(s)}  {' '.join(s.text.split())[:110]}" for s in sources]
 
 
 def _context_names(fact: LimitFact, labels: dict[str, str]) -> str:
@@ -47,23 +50,35 @@ def _context_names(fact: LimitFact, labels: dict[str, str]) -> str:
 
 def facts_text(service_label: str, aliases: list[str], limits: list[LimitFact],
                integrations: list[IntegrationFact], context_labels: dict[str, str]) -> str:
+    """A cheat-sheet listing: one line per attribute, qualifier and value, then its sources."""
     out = [f"{service_label}" + (f" ({', '.join(aliases)})" if aliases else "")]
     if not limits and not integrations:
         out.append("  The notes state no limits or integrations about it.")
         return "\n".join(out)
-    by_owner: dict[str, list[LimitFact]] = {}
+    groups: dict[tuple, list[LimitFact]] = {}
     for f in limits:
-        by_owner.setdefault(f.service_label, []).append(f)
-    out.append(f"  Limits ({len(limits)}):")
-    for owner, facts in by_owner.items():
-        if owner != service_label:
+        key = (f.service_label != service_label, f.service_label, f.attribute, f.qualifier,
+               f.quantity.dimension, f.quantity.canonical_value)
+        groups.setdefault(key, []).append(f)
+    out.append(f"  Limits ({len(groups)}):")
+    owner = service_label
+    for key in sorted(groups):
+        facts = groups[key]
+        first = max(facts, key=lambda f: len(f.sources))     # the value as most notes write it
+        if first.service_label != owner:
+            owner = first.service_label
             out.append(f"   {owner}:")
-        for f in sorted(facts, key=lambda f: (f.attribute, f.qualifier, f.contexts, f.quantity.canonical_value)):
+        notes = len({s.note for f in facts for s in f.sources})
+        out.append(f"    {first.attribute} ({first.qualifier}): {first.value}  [{notes} note{'s' if notes != 1 else ''}]")
+        seen = set()
+        for f in facts:
             ctx = _context_names(f, context_labels)
-            notes = len({s.note for s in f.sources})
-            out.append(f"    {f.attribute} ({f.qualifier}{', ' + ctx if ctx else ''}): {f.value}"
-                       f"  [{notes} note{'s' if notes != 1 else ''}]")
-            out.extend(_sources_text(f.sources))
+            for s in f.sources:
+                if (s.note, s.line) in seen:
+                    continue
+                seen.add((s.note, s.line))
+                tag = f" [{ctx}]" if ctx else ""
+                out.append(f"      {_where(s)}{tag}  {' '.join(s.text.split())[:100]}")
     if integrations:
         out.append(f"  Integrations ({len(integrations)}):")
         for i in sorted(integrations, key=lambda i: (i.source_label, i.target_label)):

@@ -339,8 +339,8 @@ class Extractor:
                     continue        # "1 day by default, can go to 7 days": the cue belongs to the value before it
             elif h.start >= qm.end:
                 gap, lo, hi = h.start - qm.end, qm.end, h.start
-                if gap > 12:
-                    continue
+                if gap > 12 or re.search(r"[()\[\]]", st.text[qm.end:h.start]):
+                    continue        # "(12 hours) (default 30/s)": the cue belongs to the next value
                 gap += 50 if gap <= 3 else 1000    # "3653 days max" binds tighter than a cue past a comma
             else:
                 continue
@@ -358,7 +358,7 @@ class Extractor:
     def _pick_contexts(self, st: Statement, qm: QuantityMatch, hits: list[Mention],
                        found: list[QuantityMatch], ca: int, cb: int, kind: str | None) -> tuple[str, ...]:
         out: list[str] = []
-        kind_stems = self._kind_stems.get(kind, set()) if kind else set()
+        kind_stems = self._kind_stems.get(kind, []) if kind else []
         for h in hits:
             if not (ca <= h.start < cb):
                 continue
@@ -371,13 +371,14 @@ class Extractor:
                 out.append(h.iri)
         for text in (*st.parents, *st.headings[-1:]):
             out.extend(m.iri for m in self.contexts.find(text))
-        # "long polling" is no context of the long polling wait time: it is the kind's own words
-        out = [c for c in out if not set(self._context_stems[c]) <= kind_stems]
+        # "long polling" is no context of the long polling wait time, nor "delay queue" of the
+        # delivery delay: they are the kind's own words
+        out = [c for c in out if not any(_contains(label, self._context_stems[c]) for label in kind_stems)]
         return tuple(sorted(set(out)))
 
     @cached_property
-    def _kind_stems(self) -> dict[str, set[str]]:
-        return {iri: set(content_stems(c.pref)) for iri, c in self.vocab.kinds.items()}
+    def _kind_stems(self) -> dict[str, list[tuple[str, ...]]]:
+        return {iri: [content_stems(label) for label in c.labels] for iri, c in self.vocab.kinds.items()}
 
     @cached_property
     def _context_stems(self) -> dict[str, tuple[str, ...]]:
@@ -480,6 +481,12 @@ def _subject_list_of(before: list[Mention], text: str) -> list[Mention]:
         else:
             break
     return _distinct(out)
+
+
+def _contains(seq: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    """Is `part` a contiguous run of `seq`?"""
+    n = len(part)
+    return n > 0 and any(seq[i:i + n] == part for i in range(len(seq) - n + 1))
 
 
 def _distinct(ms: list[Mention]) -> list[Mention]:
