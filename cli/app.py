@@ -137,6 +137,60 @@ def facts(
         typer.echo(render.facts_text(concept.pref, concept.alt[:4], limits, integrations, context_labels))
 
 
+@app.command()
+@reports_errors
+def ask(
+    question: Annotated[str, typer.Argument(help="Question in plain English, or - to read one per line from stdin")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Answer a question from the notes, citing the lines that say so
+
+    Prints the answer first, then each source (note:line and its text). When the notes
+    disagree, all values are shown, the newest dated note first; when they don't say, kg says
+    so and lists close things they do say. With '-', answers one question per line of stdin
+    (JSON Lines with --json), loading the graph once.
+
+    Example: kg ask "max SQS message size"
+    """
+    from kg.answer import Answerer
+    from kg.question import parse_question
+    from kg.store import open_store
+    from kg.vocab import default_vocabulary
+
+    from cli import render
+
+    _ensure_ingested(db)
+    answerer = Answerer(default_vocabulary())
+    with open_store(db) as store:
+        if question != "-":
+            answer = answerer.answer(store, parse_question(question))
+            typer.echo(render.answer_json(answer) if as_json else render.answer_text(answer))
+            return
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            answer = answerer.answer(store, parse_question(line))
+            typer.echo(render.answer_json(answer) if as_json else render.answer_text(answer) + "\n")
+
+
+def _ensure_ingested(db: str | None) -> None:
+    """First use: an empty store gets the bundled notes, with progress on stderr."""
+    from kg.resources import bundled_notes_dir, default_store_path
+
+    path = Path(db) if db else default_store_path()
+    if (path / "CURRENT").exists():
+        return
+    from kg.ingest import ingest_paths
+    from kg.store import open_store
+
+    typer.echo(f"First use: building the graph from the bundled notes into {path} ...", err=True)
+    with open_store(db, write=True) as store:
+        report = ingest_paths(store, [bundled_notes_dir()], progress=_progress("Ingesting"))
+    typer.echo(f"Ingested {report.notes} notes ({report.limits} limits, {report.integrations} "
+               f"integrations) in {report.seconds:.1f} s.", err=True)
+
+
 def main() -> None:
     """Entry point of the `kg` console script."""
     app(prog_name="kg")

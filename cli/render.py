@@ -108,3 +108,55 @@ def facts_json(service_label: str, iri: str, limits: list[LimitFact],
                           "directed": i.directed, "polarity": "negative" if i.negative else "positive",
                           "sources": [_source_json(s) for s in i.sources]} for i in integrations],
     })
+
+
+# ---------------------------------------------------------------- kg ask
+
+def _quantity_json(item) -> dict | None:
+    q = item.converted or item.quantity
+    if q is None:
+        return None
+    from kg.units import CANONICAL_NAMES
+
+    return {"value": q.value, "unit": q.unit, "canonical_value": q.canonical_value,
+            "canonical_unit": CANONICAL_NAMES[q.canonical_unit]}
+
+
+def answer_dict(answer) -> dict:
+    """The JSON of `kg ask --json`, exactly the documented keys."""
+    return {
+        "question": answer.question, "status": answer.status, "message": answer.message,
+        "answers": [{"service": a.service, "attribute": a.attribute, "qualifier": a.qualifier,
+                     "context": a.context, "value": a.value, "quantity": _quantity_json(a),
+                     "sources": [_source_json(s) for s in a.sources], "agreeing_notes": a.agreeing_notes}
+                    for a in answer.answers],
+        "suggestions": answer.suggestions,
+    }
+
+
+def answer_json(answer) -> str:
+    return to_json(answer_dict(answer))
+
+
+def answer_text(answer) -> str:
+    """The answer on the first line, then its sources."""
+    if answer.status in ("not_found", "ambiguous"):
+        lines = [answer.message]
+        if answer.suggestions:
+            lines.append("The notes do say:" if answer.status == "not_found" else "Candidates:")
+            lines.extend(f"  {s}" for s in answer.suggestions)
+        return "\n".join(lines)
+    out = []
+    for i, a in enumerate(answer.answers):
+        value = a.value + (f" (= {a.converted})" if a.converted else "")
+        ctx = f", {a.context}" if a.context else ""
+        head = f"{value}  {a.service} {a.attribute} ({a.qualifier}{ctx})"
+        notes = f"{a.agreeing_notes} note{'s' if a.agreeing_notes != 1 else ''}"
+        if answer.status == "conflict":
+            dated = f", note dated {a.date}" if a.date else ""
+            out.append(("Conflict: " if i == 0 else "      vs: ") + f"{head}  [{notes}{dated}]")
+        else:
+            out.append((head if i == 0 else f"  also: {head}") + f"  [{notes}]")
+        for s in a.sources:
+            out.append(f"    {_where(s)}  {' '.join(s.text.split())[:110]}")
+    return "\n".join(out)

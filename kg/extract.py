@@ -17,7 +17,8 @@ from typing import Iterator
 
 from kg.notes import Note, Statement, clean_text, parse_text
 from kg.units import COUNT, Quantity, QuantityMatch, find_quantities
-from kg.vocab import KG, KindFinder, KindHit, Mention, PhraseFinder, Vocabulary, content_stems
+from kg.namespaces import KG
+from kg.vocab import KindFinder, KindHit, Mention, PhraseFinder, Vocabulary, content_stems
 
 EXTRACTOR_VERSION = "1"
 
@@ -386,7 +387,8 @@ class Extractor:
 
     @staticmethod
     def _free_label(text: str, qm: QuantityMatch, ca: int, cb: int) -> str:
-        before = re.split(r"[:⇒→=(),]|\s-\s|\bis\b|\bare\b|\bof\b", text[ca:qm.start])[-1]
+        pieces = re.split(r"[:⇒→=(),]|\s-\s|\bis\b|\bare\b|\bof\b", text[ca:qm.start])
+        before = next((p for p in reversed(pieces) if _WORD.search(p)), "")   # "Name ⇒ 42 MB": the name
         words = [w for w in _WORD.findall(before) if w.lower() not in _FREE_STOP]
         if not words:
             after = re.split(r"[:⇒→=(),.;]|\s-\s", text[qm.end:cb])[0]

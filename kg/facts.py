@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kg.graph import PROV, VOCABULARY_GRAPH
+from kg.namespaces import KG, PROV, VOCABULARY_GRAPH
 from kg.store import IRI, EmbeddedStore
-from kg.units import CANONICAL_NAMES, Quantity, UNITS, format_quantity
-from kg.vocab import KG, Vocabulary
+from kg.units import CANONICAL_NAMES, UNITS, Quantity, format_quantity
+from kg.vocab import Vocabulary
 
 _QUDT = "http://qudt.org/schema/qudt/"
 _UNIT = "http://qudt.org/vocab/unit/"

@@ -13,19 +13,8 @@ from pathlib import Path
 from typing import Iterator
 
 from kg.extract import Extraction
-from kg.vocab import KG, Vocabulary
-
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-PROV = "http://www.w3.org/ns/prov#"
-QUDT = "http://qudt.org/schema/qudt/"
-UNIT = "http://qudt.org/vocab/unit/"
-DCTERMS = "http://purl.org/dc/terms/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-
-BASE = "https://example.org/kg/"
-VOCABULARY_GRAPH = BASE + "graph/vocabulary"
+from kg.namespaces import BASE, DCTERMS, KG, PROV, QUDT, RDF, RDFS, UNIT, VOCABULARY_GRAPH, XSD
+from kg.vocab import Vocabulary
 QUALIFIERS = {q: KG + q for q in ("maximum", "minimum", "default", "exact")}
 CANONICAL_QUDT = {"B": "BYTE", "s": "SEC", "count": "NUM", "count/s": "NUM-PER-SEC",
                   "B/s": "BYTE-PER-SEC", "USD": "CCY_USD", "%": "PERCENT"}

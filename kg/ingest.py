@@ -18,7 +18,8 @@ from kg.extract import EXTRACTOR_VERSION, Extractor
 from kg.graph import VOCABULARY_GRAPH, build_note_triples, note_iri, vocabulary_triples
 from kg.notes import UnreadableNote, decode_note
 from kg.store import EmbeddedStore
-from kg.vocab import KG, Vocabulary, default_vocabulary
+from kg.namespaces import KG
+from kg.vocab import Vocabulary, default_vocabulary
 
 MAX_NOTE_BYTES = int(os.environ.get("KG_MAX_NOTE_BYTES", str(64 * 1024 * 1024)))
 _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".obsidian", ".trash"}

@@ -362,7 +362,7 @@ class _Reader:
                 self.bullets.pop()
             parents = tuple(t for _i, t in self.bullets)
             self.bullets.append((indent, clean_text(text)))
-        cut = self._glued_heading(text, lineno)
+        cut = self._glued_heading(text, lineno, indent)
         if cut is not None:
             level = max(1, len(self.headings))
             self.start("bullet", lineno, raw, text[:cut].rstrip(), parents, indent)
@@ -370,12 +370,17 @@ class _Reader:
             return
         self.start("bullet", lineno, raw, text, parents, indent)
 
-    def _glued_heading(self, text: str, lineno: int) -> int | None:
-        """Where a heading glued to the end of a bullet starts ("... is 4Kb Lambda@Edge"), if any."""
+    def _glued_heading(self, text: str, lineno: int, indent: int) -> int | None:
+        """Where a heading glued to the end of a bullet starts ("... is 4Kb Lambda@Edge"), if any.
+
+        Only when the word before the name is a value ("4Kb", "256 KB"), or when the next bullet
+        steps back out (a new section begins); "to orchestrate Lambda functions" is a sentence.
+        """
         if self.trailing_label is None or self.markdown:
             return None
         nxt = self._next_nonblank(lineno)
-        if nxt is None or not _BULLET.match(nxt):
+        bm = _BULLET.match(nxt) if nxt is not None else None
+        if bm is None:
             return None
         cut = self.trailing_label(text)
         if cut is None or cut == 0 or not text[cut:cut + 1].isupper():
@@ -383,7 +388,9 @@ class _Reader:
         before = text[:cut].split()
         if len(before) < 2 or before[-1].lower() in _LEAD_INS or before[-1][-1] in ",:;(-⇒→/&+":
             return None
-        return cut
+        after_value = any(re.search(r"\d", w) for w in before[-6:])   # "10,000 requests per second per account SES"
+        steps_out = _indent(bm.group(1)) < indent
+        return cut if after_value or steps_out else None
 
     def _next_bullet_is_sentence(self, lineno: int) -> bool:
         for line in self.lines[lineno:lineno + 3]:

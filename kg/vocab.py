@@ -7,18 +7,18 @@ qualifiers and relations (kg.ttl). Everything here is names and cue words: no fa
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from kg.errors import VocabularyError
+from kg.namespaces import KG, RDF, RDFS, SKOS
 from kg.resources import vocabulary_paths
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-KG = "https://example.org/kg#"
+RDF_TYPE = RDF + "type"
 
 
 @dataclass
@@ -159,10 +159,43 @@ def load_vocabulary(paths: list[Path] | None = None) -> Vocabulary:
     return Vocabulary(digest=digest.hexdigest()[:16], **groups)
 
 
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "kg"
+
+
 @lru_cache(maxsize=1)
 def default_vocabulary() -> Vocabulary:
-    """The vocabulary shipped with kg, loaded once per process."""
-    return load_vocabulary()
+    """The vocabulary shipped with kg (or KG_ONTOLOGY's), loaded once per process.
+
+    Parsing the Turtle costs ~45 ms, so the parsed vocabulary is cached as a pickle keyed by
+    the SHA-256 of the files; a changed file simply misses the cache.
+    """
+    paths = vocabulary_paths()
+    digest = hashlib.sha256()
+    for path in paths:
+        try:
+            digest.update(path.read_bytes())
+        except OSError as error:
+            raise VocabularyError(str(path), error.strerror or str(error)) from None
+    cache = _cache_dir() / f"vocabulary-{digest.hexdigest()[:24]}.pickle"
+    try:
+        with open(cache, "rb") as handle:
+            vocab = pickle.load(handle)
+        if isinstance(vocab, Vocabulary):
+            return vocab
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        pass
+    vocab = load_vocabulary(paths)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as handle:
+            pickle.dump(vocab, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    except OSError:
+        pass        # a read-only home: parse every time
+    return vocab
 
 
 # ---------------------------------------------------------------- finding labels in text
