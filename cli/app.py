@@ -153,44 +153,11 @@ def ask(
 
     Example: kg ask "max SQS message size"
     """
-    from kg.answer import Answerer
-    from kg.question import parse_question
-    from kg.store import open_store
-    from kg.vocab import default_vocabulary
+    from cli.ask import run_ask
 
-    from cli import render
-
-    _ensure_ingested(db)
-    answerer = Answerer(default_vocabulary())
-    with open_store(db) as store:
-        if question != "-":
-            answer = answerer.answer(store, parse_question(question))
-            typer.echo(render.answer_json(answer) if as_json else render.answer_text(answer))
-            return
-        for line in sys.stdin:
-            if not line.strip():
-                continue
-            answer = answerer.answer(store, parse_question(line))
-            typer.echo(render.answer_json(answer) if as_json else render.answer_text(answer) + "\n")
-
-
-def _ensure_ingested(db: str | None) -> None:
-    """First use: an empty store gets the bundled notes, with progress on stderr."""
-    from kg.resources import bundled_notes_dir, default_store_path
-
-    path = Path(db) if db else default_store_path()
-    if (path / "CURRENT").exists():
-        return
-    from kg.ingest import ingest_paths
-    from kg.store import open_store
-
-    typer.echo(f"First use: building the graph from the bundled notes into {path} ...", err=True)
-    with open_store(db, write=True) as store:
-        report = ingest_paths(store, [bundled_notes_dir()], progress=_progress("Ingesting"))
-    typer.echo(f"Ingested {report.notes} notes ({report.limits} limits, {report.integrations} "
-               f"integrations) in {report.seconds:.1f} s.", err=True)
+    run_ask(question, db, as_json)
 
 
 def main() -> None:
-    """Entry point of the `kg` console script."""
+    """Entry point of the Typer app (the console script starts in cli.main)."""
     app(prog_name="kg")

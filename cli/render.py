@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kg.facts import IntegrationFact, LimitFact
-from kg.ingest import IngestReport
+if TYPE_CHECKING:      # keeps `kg ask` from importing the extraction pipeline
+    from kg.facts import IntegrationFact, LimitFact
+    from kg.ingest import IngestReport
 
 
 def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=None)
 
 
-def ingest_text(report: IngestReport) -> str:
+def ingest_text(report: "IngestReport") -> str:
     lines = [f"Ingested {report.notes} notes in {report.seconds:.2f} s: {len(report.added)} added, "
              f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
              f"{len(report.removed)} removed; {report.limits} limits and {report.integrations} "
@@ -23,7 +24,7 @@ def ingest_text(report: IngestReport) -> str:
     return "\n".join(lines)
 
 
-def ingest_json(report: IngestReport) -> str:
+def ingest_json(report: "IngestReport") -> str:
     return to_json({"added": report.added, "updated": report.updated, "unchanged": report.unchanged,
                     "removed": report.removed,
                     "skipped": [{"path": p, "reason": r} for p, r in report.skipped],
@@ -44,12 +45,12 @@ def _sources_text(sources, indent: str = "      ") -> list[str]:
     return [f"{indent}{_where(s)}  {' '.join(s.text.split())[:110]}" for s in sources]
 
 
-def _context_names(fact: LimitFact, labels: dict[str, str]) -> str:
+def _context_names(fact: "LimitFact", labels: dict[str, str]) -> str:
     return ", ".join(labels.get(c, c.rsplit("/", 1)[-1]) for c in fact.contexts)
 
 
-def facts_text(service_label: str, aliases: list[str], limits: list[LimitFact],
-               integrations: list[IntegrationFact], context_labels: dict[str, str]) -> str:
+def facts_text(service_label: str, aliases: list[str], limits: "list[LimitFact]",
+               integrations: "list[IntegrationFact]", context_labels: dict[str, str]) -> str:
     """A cheat-sheet listing: one line per attribute, qualifier and value, then its sources."""
     out = [f"{service_label}" + (f" ({', '.join(aliases)})" if aliases else "")]
     if not limits and not integrations:
@@ -93,8 +94,8 @@ def _source_json(s) -> dict:
     return {"note": s.note, "line": s.line, "text": s.text}
 
 
-def facts_json(service_label: str, iri: str, limits: list[LimitFact],
-               integrations: list[IntegrationFact], context_labels: dict[str, str]) -> str:
+def facts_json(service_label: str, iri: str, limits: "list[LimitFact]",
+               integrations: "list[IntegrationFact]", context_labels: dict[str, str]) -> str:
     return to_json({
         "service": service_label, "iri": iri,
         "limits": [{"service": f.service_label, "attribute": f.attribute, "qualifier": f.qualifier,
@@ -142,7 +143,7 @@ def answer_text(answer) -> str:
     """The answer on the first line, then its sources."""
     if answer.status in ("not_found", "ambiguous"):
         lines = [answer.message]
-        if answer.suggestions:
+        if answer.suggestions and not all(s in answer.message for s in answer.suggestions):
             lines.append("The notes do say:" if answer.status == "not_found" else "Candidates:")
             lines.extend(f"  {s}" for s in answer.suggestions)
         return "\n".join(lines)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kg.errors import EmptyQuestion
 from kg.facts import LimitFact, Source, limit_facts, service_and_features
 from kg.match import NameHit, find_service_names, label_index, suggest_services
 from kg.question import Question
@@ -57,28 +58,21 @@ class Answerer:
 
     def __init__(self, vocab: Vocabulary) -> None:
         self.vocab = vocab
-        self.index = label_index(vocab)
-        self.kinds = KindFinder(vocab.kinds, window=2)    # questions are terse: words stand together
-        self.kind_words = {stem(w) for c in vocab.kinds.values() for label in c.labels
-                           for w in re.findall(r"[A-Za-z0-9]+", label.lower())}
-        self.qualifier_words: dict[str, str] = {}
-        for iri, c in vocab.qualifiers.items():
-            for label in c.labels:
-                if " " not in label and label.isalpha():
-                    self.qualifier_words[label.lower()] = iri.rsplit("#", 1)[-1]
-        self.context_words = {label.lower(): iri for iri, c in vocab.contexts.items() for label in c.labels}
-        # words worth correcting a typo towards: those of limit kinds, contexts and qualifiers
-        self.spellings = sorted({w for c in [*vocab.kinds.values(), *vocab.contexts.values()] for label in c.labels
-                                 for w in re.findall(r"[a-z]+", label.lower()) if len(w) >= 4}
-                                | {w for w in self.qualifier_words if len(w) >= 4})
+        tables = prepare_tables(vocab)
+        self.index = tables["index"]
+        self.kinds = tables["kinds"]
+        self.kind_words = tables["kind_words"]
+        self.qualifier_words = tables["qualifier_words"]
+        self.context_words = tables["context_words"]
+        self.spellings = tables["spellings"]
+        self._context_stems = tables["context_stems"]
         self._facts_cache: dict[str, list[LimitFact]] = {}
 
     # ------------------------------------------------------------ entry point
 
     def answer(self, store: EmbeddedStore, question: Question) -> Answer:
         if question.kind == "empty":
-            return Answer(question.text, "not_found", "The question is empty: ask about a service, "
-                          "for example 'max SQS message size'.")
+            raise EmptyQuestion()
         if question.kind == "connect":
             return Answer(question.text, "not_found", "Connection questions are answered by 'kg connect'.")
         avoid = {w for w in question.words if stem(w) in self.kind_words or w in self.qualifier_words}
@@ -130,6 +124,8 @@ class Answerer:
         best = scored[0][0]
         close = [f for sc, f in scored if sc >= best - 1.0]
         if len({self.vocab.root_service(f.service) for f in close}) > 1:
+            if self._leftover(question):
+                return self._unknown_service(question)     # "kafka retention": kafka is the service
             names = list(dict.fromkeys(f.service_label for f in close))[:5]
             return Answer(question.text, "ambiguous",
                           f"The question names no service, and several fit: {', '.join(names)}. Name one.",
@@ -141,9 +137,14 @@ class Answerer:
             self._facts_cache[iri] = limit_facts(store, self.vocab, [iri])
         return self._facts_cache[iri]
 
+    def _leftover(self, question: Question) -> list[str]:
+        """Words that name neither a limit, a qualifier, a context nor anything else kg knows."""
+        return [w for w in question.words if w not in _QUESTION_FILLER and stem(w) not in self.kind_words
+                and w not in self.qualifier_words and w not in self.context_words and not w.isdigit()
+                and w not in self.spellings]
+
     def _unknown_service(self, question: Question) -> Answer:
-        leftover = [w for w in question.words if w not in _QUESTION_FILLER and stem(w) not in self.kind_words
-                    and w not in self.qualifier_words and not w.isdigit()]
+        leftover = self._leftover(question)
         name = " ".join(leftover[:3]) or question.text
         near = suggest_services(name, self.vocab) if leftover else []
         hint = f" Closest known services: {', '.join(near)}." if near else ""
@@ -198,10 +199,13 @@ class Answerer:
             other != k and (k in self.vocab.kinds[other].broader or
                             (spans[other][0] <= spans[k][0] and spans[k][1] <= spans[other][1] and asked_kinds[other] > n))
             for other in asked_kinds)}
+        if asked_kinds and max(asked_kinds.values()) == 1 and not any(
+                f.kind in asked_kinds or (f.kind and self._related_kind(f.kind, asked_kinds)) for f in facts):
+            # "largest payload an SQS queue accepts": "payload" alone names Lambda's invocation
+            # payload, which SQS has none of; fall back to the words the facts' labels share
+            asked_kinds = {}
         qualifier = self._wanted_qualifier(question)
         contexts = self._wanted_contexts(question)
-        from rapidfuzz import fuzz
-
         out = []
         for f in facts:
             score = 0.0
@@ -217,15 +221,10 @@ class Answerer:
             if f.kind:
                 label_stems |= {stem(w) for label in self.vocab.kinds[f.kind].labels
                                 for w in re.findall(r"[A-Za-z0-9]+", label.lower())}
-            overlap = 0.0
-            for w in rest_stems:
-                if w in label_stems:
-                    overlap += 1
-                elif len(w) >= 5 and any(fuzz.ratio(w, s) >= 85 for s in label_stems if len(s) >= 5):
-                    overlap += 0.8   # a typo: "visiblity"
+            overlap = float(len(rest_stems & label_stems))    # typos were corrected by _spell
             if not (f.kind and (f.kind in asked_kinds or self._related_kind(f.kind, asked_kinds))) and \
-                    not (rest_stems & label_stems - _GENERIC_STEMS) and overlap < 1.6:
-                continue             # only "size" or "limit" in common: not the same thing
+                    not (rest_stems & label_stems - _GENERIC_STEMS - self._context_stems):
+                continue             # only "size", "limit" or "per account" in common: not the same thing
             score += 1.5 * overlap
             if question.dimension and f.quantity.dimension != question.dimension and not (
                     question.dimension == "Count" and f.quantity.dimension == "Rate"):
@@ -257,7 +256,8 @@ class Answerer:
 
     def _spell(self, word: str) -> str:
         """Correct a typo in a limit word ("visiblity" -> "visibility"); leave other words alone."""
-        if len(word) < 5 or not word.isalpha() or stem(word) in self.kind_words or word in self.qualifier_words:
+        if (len(word) < 5 or not word.isalpha() or stem(word) in self.kind_words or word in self.qualifier_words
+                or word in _QUESTION_FILLER or word in self.context_words):
             return word
         from rapidfuzz import fuzz, process
 
@@ -324,6 +324,34 @@ class Answerer:
             if len(out) == 3:
                 break
         return out
+
+
+def prepare_tables(vocab: Vocabulary) -> dict:
+    """The question-side look-up tables of a vocabulary, built once and kept in vocab.derived."""
+    tables = vocab.derived.get("answer")
+    if tables is not None:
+        return tables
+    qualifier_words: dict[str, str] = {}
+    for iri, c in vocab.qualifiers.items():
+        for label in c.labels:
+            if " " not in label and label.isalpha():
+                qualifier_words[label.lower()] = iri.rsplit("#", 1)[-1]
+    tables = {
+        "index": label_index(vocab),
+        "kinds": KindFinder(vocab.kinds, window=2),    # questions are terse: words stand together
+        "kind_words": {stem(w) for c in vocab.kinds.values() for label in c.labels
+                       for w in re.findall(r"[A-Za-z0-9]+", label.lower())},
+        "qualifier_words": qualifier_words,
+        "context_words": {label.lower(): iri for iri, c in vocab.contexts.items() for label in c.labels},
+        # words worth correcting a typo towards: those of limit kinds, contexts and qualifiers
+        "context_stems": {stem(w) for c in vocab.contexts.values() for label in c.labels
+                          for w in re.findall(r"[A-Za-z0-9]+", label.lower())},
+        "spellings": sorted({w for c in [*vocab.kinds.values(), *vocab.contexts.values()] for label in c.labels
+                             for w in re.findall(r"[a-z]+", label.lower()) if len(w) >= 4}
+                            | {w for w in qualifier_words if len(w) >= 4}),
+    }
+    vocab.derived["answer"] = tables
+    return tables
 
 
 def _compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

@@ -68,3 +68,10 @@ class VocabularyError(KgError):
     def __init__(self, path: str, reason: str) -> None:
         super().__init__(f"The vocabulary {path} cannot be read: {reason}.")
         self.path = path
+
+
+class EmptyQuestion(KgError):
+    """The question has no words."""
+
+    def __init__(self) -> None:
+        super().__init__("The question is empty. Ask about a service, for example: kg ask \"max SQS message size\".")

@@ -135,9 +135,7 @@ def find_service_names(words: tuple[str, ...], vocab: Vocabulary, *, avoid: set[
                     taken[i:i + n] = [True] * n
                     break
     avoid = avoid or set()
-    long_labels = [k for k in index if len(k) >= 5]
-    from rapidfuzz import fuzz, process
-
+    long_labels: list[str] | None = None
     for n in (3, 2, 1):
         for i in range(len(words) - n + 1):
             if any(taken[i:i + n]):
@@ -148,6 +146,10 @@ def find_service_names(words: tuple[str, ...], vocab: Vocabulary, *, avoid: set[
             key = " ".join(norm[i:i + n])
             if len(key) < 5:
                 continue        # short abbreviations are never guessed: SQS is not SNS
+            from rapidfuzz import fuzz, process   # only a word no label explains pays for this
+
+            if long_labels is None:
+                long_labels = [k for k in index if len(k) >= 5]
             best = process.extractOne(key, long_labels, scorer=fuzz.ratio, score_cutoff=84)
             if best is not None and abs(len(best[0]) - len(key)) <= 3:
                 hits.append(NameHit(index[best[0]], i, i + n, float(best[1]), " ".join(span)))

@@ -188,20 +188,24 @@ class EmbeddedStore:
         return len(self._store)
 
 
+_NUMERIC = ("#integer", "#int", "#long", "#decimal", "#double", "#float", "#boolean")
+
+
 def _py(term: Any) -> Any:
     if term is None:
         return None
-    cls = type(term).__name__
-    if cls == "Literal":
-        dt = term.datatype.value if term.datatype is not None else ""
+    value = term.value
+    datatype = getattr(term, "datatype", None)
+    if datatype is None:
+        return value        # an IRI, a blank node or a plain string
+    dt = datatype.value
+    if dt.endswith(_NUMERIC):
         if dt.endswith(("#integer", "#int", "#long")):
-            return int(term.value)
-        if dt.endswith(("#decimal", "#double", "#float")):
-            return float(term.value)
+            return int(value)
         if dt.endswith("#boolean"):
-            return term.value == "true"
-        return term.value
-    return term.value
+            return value == "true"
+        return float(value)
+    return value
 
 
 def open_store(location: str | Path | None = None, *, write: bool = False) -> EmbeddedStore:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 QUDT_UNIT = "http://qudt.org/vocab/unit/"
@@ -238,7 +239,7 @@ _COUNT_ALT = "|".join(re.escape(n) for n in sorted(set(COUNTED_NOUNS), key=len, 
 _PER = r"(?:\s*/\s*|\s+per\s+|\s+a\s+|\s+an\s+|\s+each\s+)"
 _TIME_WORD = r"(?:seconds?|secs?|s|minutes?|mins?|min|hours?|hrs?|hr|h|days?)"
 
-_QTY_RE = re.compile(
+_QTY_PATTERN = (
     rf"""
     (?<![\w./:@#=,])                           # not inside an identifier, version, address or 3,000
     (?<![A-Za-z_]-)
@@ -255,9 +256,14 @@ _QTY_RE = re.compile(
     )?
     (?P<usd>\s?(?:USD|usd))?
     (?(dollar)(?![\w.]\d)|(?![\w./]\d))(?![A-Za-z])
-    """,
-    re.VERBOSE,
+    """
 )
+
+
+@lru_cache(maxsize=1)
+def _quantity_re() -> re.Pattern[str]:
+    """The quantity scanner, compiled on first use (10 ms that `kg ask` seldom needs)."""
+    return re.compile(_QTY_PATTERN, re.VERBOSE)
 # Things that hold digits but are not quantities: masked before scanning.
 _NOT_QUANTITIES = re.compile(
     r"""https?://\S+|\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?\b|\b\d{1,2}:\d{2}(?::\d{2})?\b"""
@@ -319,7 +325,7 @@ def find_quantities(text: str) -> list[QuantityMatch]:
     """
     raw: list[QuantityMatch] = []
     masked = _NOT_QUANTITIES.sub(lambda m: " " * len(m.group()), text)
-    for m in _QTY_RE.finditer(masked):
+    for m in _quantity_re().finditer(masked):
         num_text = m.group("num")
         try:
             value = _number(num_text)

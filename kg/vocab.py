@@ -64,6 +64,7 @@ class Vocabulary:
     relations: dict[str, Concept]
     categories: dict[str, Concept]
     digest: str
+    derived: dict = field(default_factory=dict)    # look-up tables built once and cached with it
 
     def service_label(self, iri: str) -> str:
         c = self.services.get(iri)
@@ -188,6 +189,9 @@ def default_vocabulary() -> Vocabulary:
         pass
     vocab = load_vocabulary(paths)
     try:
+        from kg.answer import prepare_tables   # the question-side tables are worth caching too
+
+        prepare_tables(vocab)
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")
         with open(tmp, "wb") as handle:
