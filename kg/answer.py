@@ -84,6 +84,7 @@ class Answerer:
             return self._without_service(store, question)
         services = self._scope(hits)
         facts = [f for iri in services for f in self._facts(store, iri)]
+        facts += self._umbrella_facts(store, hits, services, facts)
         if not facts:
             names = ", ".join(dict.fromkeys(self.vocab.service_label(h.iri) for h in hits))
             return Answer(question.text, "not_found", f"The notes state no limits about {names}.")
@@ -113,6 +114,26 @@ class Answerer:
                 out.append(parent)
                 parent = self.vocab.parent_service(parent)
         return out
+
+    def _umbrella_facts(self, store: EmbeddedStore, hits: list[NameHit], scope: list[str],
+                        own: list[LimitFact]) -> list[LimitFact]:
+        """Facts of services filed under a named one, when the notes use the name as an umbrella.
+
+        "Kinesis shard read throughput": the notes state it of Kinesis Data Streams. A name is an
+        umbrella when it names a family (two or more services filed under it) whose members carry
+        more facts than it does; RDS, with Aurora alone under it, does not answer for Aurora.
+        """
+        extra: list[LimitFact] = []
+        for h in hits:
+            children = [c for c in self.vocab.narrower(h.iri) if c not in scope]
+            if len(children) < 2:
+                continue
+            theirs = [f for c in children for iri in service_and_features(self.vocab, c)
+                      for f in self._facts(store, iri)]
+            mine = [f for f in own if self.vocab.root_service(f.service) == self.vocab.root_service(h.iri)]
+            if len(theirs) > len(mine):
+                extra.extend(theirs)
+        return extra
 
     def _without_service(self, store: EmbeddedStore, question: Question) -> Answer:
         """No service named: answer only if one service's fact clearly fits ("BatchWriteItem size")."""
@@ -211,10 +232,14 @@ class Answerer:
             score = 0.0
             if require_kind and not (f.kind in asked_kinds and self.vocab.kinds[f.kind].broader):
                 continue
+            if contexts and self._contrasts(f.contexts, contexts):
+                continue             # "unzipped" asked: the zipped value is another thing
             if f.kind and f.kind in asked_kinds:
                 score += 4 + 2 * asked_kinds[f.kind]
             elif f.kind and self._related_kind(f.kind, asked_kinds):
                 score += 3
+            elif f.kind and self._evidenced_broader(f, asked_kinds):
+                score += 4           # "retention period" stated on a line about backups
             elif asked_kinds and f.kind:
                 continue             # the question names another kind of limit: never offer this one
             label_stems = {stem(w) for w in re.findall(r"[A-Za-z0-9]+", f.attribute.lower())}
@@ -222,7 +247,8 @@ class Answerer:
                 label_stems |= {stem(w) for label in self.vocab.kinds[f.kind].labels
                                 for w in re.findall(r"[A-Za-z0-9]+", label.lower())}
             overlap = float(len(rest_stems & label_stems))    # typos were corrected by _spell
-            if not (f.kind and (f.kind in asked_kinds or self._related_kind(f.kind, asked_kinds))) and \
+            if not (f.kind and (f.kind in asked_kinds or self._related_kind(f.kind, asked_kinds)
+                                or self._evidenced_broader(f, asked_kinds))) and \
                     not (rest_stems & label_stems - _GENERIC_STEMS - self._context_stems):
                 continue             # only "size", "limit" or "per account" in common: not the same thing
             score += 1.5 * overlap
@@ -237,17 +263,43 @@ class Answerer:
             else:
                 score += {"maximum": 0.6, "default": 0.8, "exact": 0.4, "minimum": 0.0}[f.qualifier]
             if contexts:
-                score += 2 * len(contexts & set(f.contexts)) - 0.5 * len(set(f.contexts) - contexts)
-                if f.service not in named and any(c in f.service for c in ("fifo",)):
-                    score += 0.5
+                score += 3 * len(contexts & set(f.contexts)) - 0.5 * len(set(f.contexts) - contexts)
             else:
                 score -= 0.3 * len(f.contexts)
             if f.service in named:
                 score += 0.5         # the service itself before its features
+            elif self.vocab.root_service(f.service) not in {self.vocab.root_service(n) for n in named}:
+                score -= 0.5         # a service filed under the named one
             score += 0.15 * min(len({s.note for s in f.sources}), 4)
             out.append((score, f))
         out.sort(key=lambda x: -x[0])
         return out
+
+    def _contrasts(self, a, b) -> bool:
+        """Do two sets of contexts contradict each other (zipped and unzipped)?"""
+        return any(y in self.vocab.contexts[x].contrasts for x in a if x in self.vocab.contexts for y in b)
+
+    def _distinguishing(self, contexts) -> frozenset:
+        """The contexts that tell values apart: those with an opposite (FIFO/standard, zipped/unzipped)."""
+        return frozenset(c for c in contexts if c in self.vocab.contexts and self.vocab.contexts[c].contrasts)
+
+    def _evidenced_broader(self, f: LimitFact, asked: dict[str, int]) -> bool:
+        """Is the fact's kind broader than an asked kind, with the asked kind's own words on its line?"""
+        for k in asked:
+            ancestors, todo = set(), list(self.vocab.kinds[k].broader) if k in self.vocab.kinds else []
+            while todo:
+                b = todo.pop()
+                if b not in ancestors:
+                    ancestors.add(b)
+                    todo.extend(self.vocab.kinds[b].broader if b in self.vocab.kinds else [])
+            if f.kind not in ancestors:
+                continue
+            extra = {stem(w) for w in re.findall(r"[a-z0-9]+", self.vocab.kinds[k].pref.lower())} - \
+                {stem(w) for w in re.findall(r"[a-z0-9]+", self.vocab.kinds[f.kind].pref.lower())} - _GENERIC_STEMS
+            texts = " ".join(s.text.lower() for s in f.sources)
+            if extra and all(any(stem(w) == e for w in re.findall(r"[a-z0-9]+", texts)) for e in extra):
+                return True
+        return False
 
     def _related_kind(self, kind: str, asked: dict[str, int]) -> bool:
         """Is the fact's kind a narrower kind of one asked for ("timeout" asked, "visibility timeout" stated)?"""
@@ -268,29 +320,45 @@ class Answerer:
 
     # ------------------------------------------------------------ building the answer
 
+    def _same_limit(self, f: LimitFact, g: LimitFact) -> bool:
+        return (f.service, f.attribute, f.qualifier, f.quantity.dimension) == \
+            (g.service, g.attribute, g.qualifier, g.quantity.dimension)
+
     def _assemble(self, question: Question, scored: list[tuple[float, LimitFact]]) -> Answer:
+        """The best fact, every fact that agrees with it, and the values that contradict it.
+
+        A value conflicts when stated for the same or a more general condition; a different
+        value under a more specific condition ("with batching") is another answer, and values
+        under contrasting conditions (zipped vs unzipped) are not compared at all.
+        """
         best_score, best = scored[0]
-        same = [f for s, f in scored if f.service == best.service and f.attribute == best.attribute
-                and f.qualifier == best.qualifier and _compatible(f.contexts, best.contexts)
-                and f.quantity.dimension == best.quantity.dimension]
+        cond = self._distinguishing(best.contexts)
         values: dict[float, list[LimitFact]] = {}
-        for f in same:
-            values.setdefault(round(f.quantity.canonical_value, 6), []).append(f)
+        specific: list[tuple[float, LimitFact]] = []
+        for sc, f in scored:
+            if f is not best and (not self._same_limit(f, best) or self._contrasts(f.contexts, best.contexts)):
+                continue
+            value = round(f.quantity.canonical_value, 6)
+            if value == round(best.quantity.canonical_value, 6) or self._distinguishing(f.contexts) <= cond:
+                values.setdefault(value, []).append(f)
+            else:
+                specific.append((sc, f))
         groups = [self._item(question, fs) for fs in values.values()]
-        conflict = len(groups) > 1
         groups.sort(key=lambda it: (it.date or "", it.agreeing_notes), reverse=True)
-        if conflict:
+        if len(groups) > 1:
             message = (f"The notes disagree on {best.service_label} {best.attribute} ({best.qualifier}): "
                        + "; ".join(f"{g.value} in {g.agreeing_notes} note{'s' if g.agreeing_notes != 1 else ''}"
                                    for g in groups) + ".")
             return Answer(question.text, "conflict", message, groups)
-        extra = []
-        for s, f in scored[1:]:
-            if s < best_score - 4 or len(extra) >= 2:
-                break
-            if f.service == best.service and f.attribute == best.attribute and f.qualifier != best.qualifier:
-                if all(e.qualifier != f.qualifier for e in extra):
-                    extra.append(self._item(question, [f]))
+        # the same limit under more specific conditions, or its other qualifiers, as "also" lines
+        extra, seen = [], {round(best.quantity.canonical_value, 6)}
+        for sc, f in specific + [(sc, f) for sc, f in scored[1:] if f.service == best.service
+                                 and f.attribute == best.attribute and f.qualifier != best.qualifier]:
+            key = (f.qualifier, round(f.quantity.canonical_value, 6))
+            if sc < best_score - 4 or len(extra) >= 3 or key in seen:
+                continue
+            seen.add(key)
+            extra.append(self._item(question, [f]))
         top = groups[0]
         message = (f"{top.service} {top.attribute} ({top.qualifier}"
                    f"{', ' + top.context if top.context else ''}): {top.value}")
@@ -352,11 +420,6 @@ def prepare_tables(vocab: Vocabulary) -> dict:
     }
     vocab.derived["answer"] = tables
     return tables
-
-
-def _compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Facts are about the same thing when neither names a context the other contradicts."""
-    return set(a) == set(b) or not a or not b
 
 
 _GENERIC_STEMS = {"size", "limit", "time", "number", "count", "rate", "value", "max", "maximum", "min",

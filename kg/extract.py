@@ -203,6 +203,10 @@ class Extractor:
                 other, _b = self._pick_kind(qm, q, kind_hits, found, 0, len(text), same_clause=False)
                 kind = (other if other and not _b else None) or self._kind_from_context(st, q) or kind
             if qm.bare and q.unit == "count" and kind is None:
+                # "3000 – US West ..." under "Burst concurrency quotas"; "between 5,500 and 30,000
+                # for symmetric keys" under a bullet about request quotas
+                kind = self._kind_from_context(st, q, parents_only=qm.start != 0)
+            if qm.bare and q.unit == "count" and kind is None:
                 continue    # a bare number counts something only when a count-like kind says what
             # subject
             clause_mentions = [m for m in mentions if ca <= m.start < cb]
@@ -290,8 +294,8 @@ class Extractor:
                 best, best_key = h.iri, key
         return best, bool(best_key and best_key[0])
 
-    def _kind_from_context(self, st: Statement, q: Quantity) -> str | None:
-        for text in (*reversed(st.parents), *reversed(st.headings)):
+    def _kind_from_context(self, st: Statement, q: Quantity, parents_only: bool = False) -> str | None:
+        for text in (*reversed(st.parents), *(() if parents_only else reversed(st.headings))):
             hits = [h for h in self.kinds.find(text) if self._fits(h.iri, q)]
             if hits:
                 return max(hits, key=lambda h: (h.size, h.end)).iri
@@ -374,12 +378,16 @@ class Extractor:
             out.extend(m.iri for m in self.contexts.find(text))
         # "long polling" is no context of the long polling wait time, nor "delay queue" of the
         # delivery delay: they are the kind's own words
-        out = [c for c in out if not any(_contains(label, self._context_stems[c]) for label in kind_stems)]
+        if kind_stems:
+            pref, labels = kind_stems[0], set(kind_stems)
+            out = [c for c in out if not (_contains(pref, self._context_stems[c]) or self._context_stems[c] in labels)]
         return tuple(sorted(set(out)))
 
     @cached_property
     def _kind_stems(self) -> dict[str, list[tuple[str, ...]]]:
-        return {iri: [content_stems(label) for label in c.labels] for iri, c in self.vocab.kinds.items()}
+        # the prefLabel first, then every label
+        return {iri: [content_stems(c.pref)] + [content_stems(label) for label in c.labels]
+                for iri, c in self.vocab.kinds.items()}
 
     @cached_property
     def _context_stems(self) -> dict[str, tuple[str, ...]]:

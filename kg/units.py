@@ -249,7 +249,7 @@ _QTY_PATTERN = (
     (?:
         \s?-?\s?(?P<unit>(?i:{_UNIT_ALT}))(?![A-Za-z0-9])(?!-sec|-hour|-month|-s\b)
         (?:(?P<per>{_PER})(?P<per_unit>{_TIME_WORD})(?![A-Za-z]))?
-      | \s(?P<noun>(?i:(?:{_COUNT_ALT})(?:\s+(?:{_COUNT_ALT}))?))(?![A-Za-z])
+      | \s(?P<noun>(?:[A-Z][A-Z0-9]*(?:/[A-Z][A-Z0-9]*)+\s+)?(?i:(?:{_COUNT_ALT})(?:\s+(?:{_COUNT_ALT}))?))(?![A-Za-z])
         (?:(?P<nper>{_PER})(?P<nper_unit>{_TIME_WORD})(?![A-Za-z]))?
       | (?P<bper>{_PER})(?P<bper_unit>{_TIME_WORD})(?![A-Za-z])
       | (?P<tps>\s?(?:TPS|RPS|tps|rps))(?![A-Za-z])
