@@ -158,6 +158,72 @@ def ask(
     run_ask(question, db, as_json)
 
 
+@app.command()
+@reports_errors
+def connect(
+    source: Annotated[str, typer.Argument(help="Service the chain starts from")],
+    target: Annotated[str, typer.Argument(help="Service the chain ends at")],
+    max_hops: Annotated[int, typer.Option("--max-hops", min=1, max=6, help="Longest chain to look for")] = 3,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show how two services connect, every hop cited
+
+    Up to five shortest chains of integrations, following each relation's direction; when
+    only chains that ignore a direction exist, they are shown marked as undirected.
+
+    Example: kg connect SNS Lambda
+    """
+    from kg.paths import connect as find_connection
+    from kg.store import open_store
+    from kg.vocab import default_vocabulary
+
+    from cli import render
+    from cli.ask import ensure_ingested
+
+    ensure_ingested(db)
+    vocab = default_vocabulary()
+    with open_store(db) as store:
+        result = find_connection(store, vocab, source, target, max_hops=max_hops)
+    if result.error is not None and not as_json:
+        raise result.error
+    typer.echo(render.to_json(render.connection_dict(result, vocab)) if as_json
+               else render.connection_text(result, vocab))
+    if result.status == "unknown_service":
+        raise typer.Exit(code=1)
+
+
+@app.command()
+@reports_errors
+def describe(
+    service: Annotated[str, typer.Argument(help="Service name, alias or abbreviation")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Print a cheat-sheet card of everything the notes say about a service
+
+    Names and aliases, limits grouped by kind with their sources, integrations in and out,
+    contradictions among its facts, and the notes that mention it.
+
+    Example: kg describe SQS
+    """
+    from kg.describe import describe_service
+    from kg.match import resolve_service
+    from kg.store import open_store
+    from kg.vocab import default_vocabulary
+
+    from cli import render
+    from cli.ask import ensure_ingested
+
+    ensure_ingested(db)
+    vocab = default_vocabulary()
+    iri = resolve_service(service, vocab)
+    with open_store(db) as store:
+        card = describe_service(store, vocab, iri)
+    labels = {k: c.pref for k, c in vocab.contexts.items()}
+    typer.echo(render.card_json(card, labels) if as_json else render.card_text(card, labels))
+
+
 def main() -> None:
     """Entry point of the Typer app (the console script starts in cli.main)."""
     app(prog_name="kg")

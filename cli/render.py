@@ -124,7 +124,15 @@ def _quantity_json(item) -> dict | None:
 
 
 def answer_dict(answer) -> dict:
-    """The JSON of `kg ask --json`, exactly the documented keys."""
+    """The JSON of `kg ask --json`, exactly the documented keys.
+
+    A connection question's answers are its paths, as `kg connect --json` prints them.
+    """
+    if answer.paths:
+        from kg.vocab import default_vocabulary
+
+        return {"question": answer.question, "status": answer.status, "message": answer.message,
+                "answers": paths_json(answer.paths, default_vocabulary()), "suggestions": answer.suggestions}
     return {
         "question": answer.question, "status": answer.status, "message": answer.message,
         "answers": [{"service": a.service, "attribute": a.attribute, "qualifier": a.qualifier,
@@ -141,6 +149,10 @@ def answer_json(answer) -> str:
 
 def answer_text(answer) -> str:
     """The answer on the first line, then its sources."""
+    if answer.paths:
+        from kg.vocab import default_vocabulary
+
+        return "\n".join([answer.message, *paths_text(answer.paths, default_vocabulary())])
     if answer.status in ("not_found", "ambiguous"):
         lines = [answer.message]
         if answer.suggestions and not all(s in answer.message for s in answer.suggestions):
@@ -161,3 +173,118 @@ def answer_text(answer) -> str:
         for s in a.sources:
             out.append(f"    {_where(s)}  {' '.join(s.text.split())[:110]}")
     return "\n".join(out)
+
+
+# ---------------------------------------------------------------- kg connect
+
+def paths_json(paths, vocab) -> list[dict]:
+    return [{"length": p.length,
+             "hops": [{"from": vocab.service_label(h.source), "to": vocab.service_label(h.target),
+                       "relation": h.relation, "direction": h.direction,
+                       "sources": [_source_json(s) for s in h.sources]} for h in p.hops]}
+            for p in paths]
+
+
+def connection_dict(c, vocab) -> dict:
+    """The JSON of `kg connect --json`, exactly the documented keys."""
+    return {"from": vocab.service_label(c.source), "to": vocab.service_label(c.target), "status": c.status,
+            "paths": paths_json(c.paths, vocab), "message": c.message}
+
+
+def connection_text(c, vocab) -> str:
+    return "\n".join([c.message, *paths_text(c.paths, vocab)])
+
+
+def paths_text(paths, vocab) -> list[str]:
+    out = []
+    for n, p in enumerate(paths, 1):
+        names = [vocab.service_label(p.hops[0].source)] + [vocab.service_label(h.target) for h in p.hops]
+        out.append(f"{n}. {' -> '.join(names)}" + ("" if p.directed else "  (undirected)"))
+        for h in p.hops:
+            arrow = {"forward": "->", "reverse": "<-", "undirected": "--"}[h.direction]
+            out.append(f"   {vocab.service_label(h.source)} {arrow} {h.relation} {arrow} {vocab.service_label(h.target)}")
+            if not h.sources:
+                out.append("      (a feature of its service, from the vocabulary)")
+            out.extend(_sources_text(h.sources[:3], indent="      "))
+            if len(h.sources) > 3:
+                out.append(f"      ... and {len(h.sources) - 3} more")
+    return out
+
+
+# ---------------------------------------------------------------- kg describe
+
+def _compact(sources, most: int = 4) -> str:
+    shown = ", ".join(_where(s) for s in sources[:most])
+    return shown + (f", +{len(sources) - most}" if len(sources) > most else "")
+
+
+def card_text(card, context_labels: dict[str, str]) -> str:
+    """A cheat-sheet card: names, limits by kind, integrations, contradictions, notes."""
+    head = card.name + (f" ({', '.join(card.aliases[:5])})" if card.aliases else "")
+    out = [head, "=" * min(len(head), 100)]
+    meta = []
+    if card.category:
+        meta.append(f"Category: {card.category}")
+    if card.parent:
+        meta.append(f"Part of: {card.parent}")
+    if meta:
+        out.append("  ".join(meta))
+    if card.features:
+        out.append("Features: " + ", ".join(card.features))
+    by_attr: dict[str, list] = {}
+    for f in card.limits:
+        by_attr.setdefault(f.attribute if f.service_label == card.name else f"{f.attribute} ({f.service_label})",
+                           []).append(f)
+    out.append("")
+    out.append(f"Limits ({sum(len(v) for v in by_attr.values())})")
+    order = {"default": 0, "minimum": 1, "maximum": 2, "exact": 3}
+    for attr in sorted(by_attr):
+        out.append(f"  {attr}")
+        # one line per qualifier and value: facts that differ only in incidental contexts agree
+        lines: dict[tuple, list] = {}
+        for f in by_attr[attr]:
+            lines.setdefault((order[f.qualifier], f.quantity.canonical_value, f.quantity.dimension), []).append(f)
+        for key in sorted(lines):
+            facts = lines[key]
+            f = max(facts, key=lambda x: len(x.sources))
+            shared = set.intersection(*(set(x.contexts) for x in facts))
+            ctx = ", ".join(context_labels.get(c, c.rsplit("/", 1)[-1]) for c in sorted(shared))
+            sources = sorted({s for x in facts for s in x.sources}, key=lambda s: (s.note, s.line))
+            notes = len({s.note for s in sources})
+            out.append(f"    {f.qualifier + (', ' + ctx if ctx else '') + ':':<28} {f.value:<18} "
+                       f"[{notes} note{'s' if notes != 1 else ''}] {_compact(sources)}")
+    for title, items, other in (("Sends to / uses", card.outgoing, "target_label"),
+                                ("Used by / receives from", card.incoming, "source_label")):
+        out.append("")
+        out.append(f"{title} ({len(items)})")
+        for i in sorted(items, key=lambda i: (getattr(i, other), i.relation_label)):
+            neg = "NOT " if i.negative else ""
+            out.append(f"  {neg}{i.relation_label} {getattr(i, other)}  {_compact(i.sources, 2)}")
+    if card.conflicts:
+        out.append("")
+        out.append(f"Contradictions ({len(card.conflicts)})")
+        for group in card.conflicts:
+            f0 = group[0]
+            ctx = _context_names(f0, context_labels)
+            values = " vs ".join(f"{f.value} [{_compact(f.sources, 2)}]" for f in group)
+            out.append(f"  {f0.attribute} ({f0.qualifier}{', ' + ctx if ctx else ''}): {values}")
+    out.append("")
+    out.append("Notes: " + ", ".join(f"{n} ({k} lines)" for n, k in card.notes.items()))
+    return "\n".join(out)
+
+
+def card_json(card, context_labels: dict[str, str]) -> str:
+    return to_json({
+        "service": card.name, "iri": card.iri, "aliases": card.aliases, "category": card.category,
+        "part_of": card.parent, "features": card.features,
+        "limits": [{"service": f.service_label, "attribute": f.attribute, "qualifier": f.qualifier,
+                    "context": _context_names(f, context_labels) or None, "value": f.value,
+                    "sources": [_source_json(s) for s in f.sources]} for f in card.limits],
+        "integrations": [{"from": i.source_label, "to": i.target_label, "relation": i.relation_label,
+                          "polarity": "negative" if i.negative else "positive",
+                          "sources": [_source_json(s) for s in i.sources]}
+                         for i in [*card.outgoing, *card.incoming]],
+        "conflicts": [[{"value": f.value, "attribute": f.attribute, "qualifier": f.qualifier,
+                        "sources": [_source_json(s) for s in f.sources]} for f in group] for group in card.conflicts],
+        "notes": card.notes,
+    })

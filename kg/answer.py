@@ -74,7 +74,7 @@ class Answerer:
         if question.kind == "empty":
             raise EmptyQuestion()
         if question.kind == "connect":
-            return Answer(question.text, "not_found", "Connection questions are answered by 'kg connect'.")
+            return self._connect(store, question)
         avoid = {w for w in question.words if stem(w) in self.kind_words or w in self.qualifier_words}
         hits = find_service_names(question.words, self.vocab, avoid=avoid, index=self.index)
         if len(hits) > 1:
@@ -94,6 +94,24 @@ class Answerer:
                           f"The notes do not say that about {self.vocab.service_label(hits[0].iri)}.",
                           suggestions=self._suggest(facts, scored))
         return self._assemble(question, scored)
+
+    # ------------------------------------------------------------ connection questions
+
+    def _connect(self, store: EmbeddedStore, question: Question) -> Answer:
+        """ "what connects SNS to Lambda": the paths of kg connect, in the answer's `paths`."""
+        from kg.paths import connect
+
+        a, b = question.ends
+        result = connect(store, self.vocab, a, b, graph=self._graph(store))
+        status = "answered" if result.status == "connected" else "not_found"
+        return Answer(question.text, status, result.message, paths=result.paths)
+
+    def _graph(self, store: EmbeddedStore):
+        if "graph" not in self._facts_cache:
+            from kg.paths import graph_from_store
+
+            self._facts_cache["graph"] = graph_from_store(store, self.vocab)   # once per batch
+        return self._facts_cache["graph"]
 
     # ------------------------------------------------------------ services
 

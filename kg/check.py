@@ -44,3 +44,24 @@ def validate_shapes(store: EmbeddedStore) -> list[Violation]:
                              str(results.value(result, sh("resultMessage")) or ""),
                              str(results.value(result, sh("resultSeverity"))).rsplit("#", 1)[-1]))
     return out
+
+
+# ---------------------------------------------------------------- value conflicts among facts
+
+def distinguishing(contexts, vocab) -> frozenset:
+    """The contexts that tell values apart: those with an opposite (FIFO/standard, zipped/unzipped)."""
+    return frozenset(c for c in contexts if c in vocab.contexts and vocab.contexts[c].contrasts)
+
+
+def value_conflicts(facts: list, vocab) -> list[list]:
+    """Groups of limit facts that state different values for the same limit under the same condition.
+
+    Facts are comparable when they share service, attribute, qualifier, dimension and
+    distinguishing contexts; equal canonical values (900 s and 15 min) agree.
+    Returns one list of facts per disagreement, a fact per distinct value.
+    """
+    slots: dict[tuple, dict[float, object]] = {}
+    for f in facts:
+        key = (f.service, f.attribute, f.qualifier, f.quantity.dimension, distinguishing(f.contexts, vocab))
+        slots.setdefault(key, {}).setdefault(round(f.quantity.canonical_value, 6), f)
+    return [list(values.values()) for values in slots.values() if len(values) > 1]

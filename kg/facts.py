@@ -155,7 +155,7 @@ def limit_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str] | N
 
 
 _INTEGRATION_QUERY = f"""
-SELECT ?svc ?source ?target ?relation ?directed ?polarity ?path ?line ?end ?text ?date WHERE {{
+SELECT ?source ?target ?relation ?directed ?polarity ?path ?line ?end ?text ?date WHERE {{
   GRAPH ?g {{
     ?i a <{KG}Integration> ; <{KG}source> ?source ; <{KG}target> ?target ; <{KG}relation> ?relation ;
        <{KG}directed> ?directed ; <{KG}polarity> ?polarity ; <{PROV}wasDerivedFrom> ?st .
@@ -163,16 +163,20 @@ SELECT ?svc ?source ?target ?relation ?directed ?polarity ?path ?line ?end ?text
     ?note <{KG}path> ?path .
     OPTIONAL {{ ?note <http://purl.org/dc/terms/date> ?date }}
   }}
-  FILTER(?source = ?svc || ?target = ?svc)
 }}
 """
 
 
-def integration_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str]) -> list[IntegrationFact]:
-    """Every integration in or out of any of `services`, merged by (source, target, relation, polarity)."""
+def integration_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str] | None) -> list[IntegrationFact]:
+    """Every integration in or out of any of `services` (None for all), merged by ends, relation, polarity."""
+    if services is None:
+        batches = [store.select(_INTEGRATION_QUERY)]
+    else:
+        batches = [store.select(_INTEGRATION_QUERY, source=IRI(s)) for s in services] + \
+                  [store.select(_INTEGRATION_QUERY, target=IRI(s)) for s in services]
     merged: dict[tuple, IntegrationFact] = {}
-    for service in services:
-        for r in store.select(_INTEGRATION_QUERY, svc=IRI(service)):
+    for rows in batches:
+        for r in rows:
             negative = r["polarity"].endswith("negative")
             key = (r["source"], r["target"], r["relation"], negative)
             fact = merged.get(key)

@@ -36,6 +36,8 @@ class Concept:
     category: str | None = None
     dimensions: set[str] = field(default_factory=set)
     contrasts: set[str] = field(default_factory=set)
+    inverse: str = ""           # relations: the label of the other direction
+    two_way: bool = False       # relations: paths may follow it both ways
     comment: str = ""
 
     @property
@@ -67,8 +69,9 @@ class Vocabulary:
     derived: dict = field(default_factory=dict)    # look-up tables built once and cached with it
 
     def service_label(self, iri: str) -> str:
+        """The prefLabel of a service IRI (anything else is returned as given)."""
         c = self.services.get(iri)
-        return c.pref if c else iri.rsplit("/", 1)[-1]
+        return c.pref if c else iri
 
     def parent_service(self, iri: str) -> str | None:
         c = self.services.get(iri)
@@ -133,6 +136,10 @@ def load_vocabulary(paths: list[Path] | None = None) -> Vocabulary:
                 c.hidden.append(value)
             elif p == KG + "passiveLabel":
                 c.passive.append(value)
+            elif p == KG + "inverseLabel":
+                c.inverse = value
+            elif p == KG + "twoWay":
+                c.two_way = value == "true"
             elif p == RDF_TYPE:
                 c.types.add(value)
             elif p == SKOS + "inScheme":
