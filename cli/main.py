@@ -53,8 +53,14 @@ def _fast_ask(argv: list[str]) -> bool:
 
 def main() -> None:
     """Entry point of the `kg` console script."""
-    if _fast_ask(sys.argv[1:]):
-        return
-    from cli.app import main as typer_main
+    try:
+        if _fast_ask(sys.argv[1:]):
+            return
+        from cli.app import main as typer_main
 
-    typer_main()
+        typer_main()
+    except BrokenPipeError:
+        # `kg ask ... | head`: the reader left; stop quietly, as Unix tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(141) from None

@@ -383,7 +383,7 @@ class Answerer:
         return Answer(question.text, "answered", message, [top, *extra])
 
     def _item(self, question: Question, facts: list[LimitFact]) -> AnswerItem:
-        f = facts[0]
+        f = max(facts, key=lambda g: len(g.sources))      # the value as most notes write it
         sources: list[Source] = []
         for g in facts:
             for s in g.sources:

@@ -133,6 +133,7 @@ def limit_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str] | N
             sources.setdefault(r["f"], []).append(
                 Source(_note_name(r["path"]), int(r["line"]), int(r["end"]), r["text"], r.get("date")))
     merged: dict[tuple, LimitFact] = {}
+    forms: dict[tuple, dict[tuple, int]] = {}
     for f, node in nodes.items():
         if not {"attribute", "qualifier", "stated", "value", "unit"} <= set(node):
             continue
@@ -148,6 +149,13 @@ def limit_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str] | N
         for src in sources.get(f, []):
             if src not in fact.sources:
                 fact.sources.append(src)
+        written = forms.setdefault(key, {})
+        form = (q.value, q.unit, q.noun)      # "15 minutes" and "900 seconds": equal quantities, two forms
+        written[form] = written.get(form, 0) + len(sources.get(f, [])) + 1
+    for key, fact in merged.items():
+        # show the value as most sources write it: "15 minutes", not the one "900 seconds"
+        value, unit, noun = max(forms[key].items(), key=lambda kv: kv[1])[0]
+        fact.quantity = Quantity(value, unit, fact.quantity.text, noun)
     out = list(merged.values())
     for fact in out:
         fact.sources.sort(key=lambda s: (s.note, s.line))

@@ -103,9 +103,12 @@ def graph_from_store(store: EmbeddedStore, vocab: Vocabulary) -> "nx.MultiDiGrap
 
 
 def _simple(g: "nx.MultiDiGraph", directed: bool) -> "nx.DiGraph":
-    """Collapse parallel edges; an undirected relation becomes an edge each way."""
+    """Collapse parallel edges; an undirected relation becomes an edge each way (cached on g)."""
     import networkx as nx
 
+    key = "_simple_directed" if directed else "_simple_undirected"
+    if key in g.graph:
+        return g.graph[key]
     s = nx.DiGraph()
     s.add_nodes_from(g.nodes)
     for u, v, d in g.edges(data=True):
@@ -114,6 +117,7 @@ def _simple(g: "nx.MultiDiGraph", directed: bool) -> "nx.DiGraph":
         else:
             s.add_edge(u, v)
             s.add_edge(v, u)
+    g.graph[key] = s
     return s
 
 
