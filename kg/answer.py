@@ -314,7 +314,9 @@ class Answerer:
                 continue
             extra = {stem(w) for w in re.findall(r"[a-z0-9]+", self.vocab.kinds[k].pref.lower())} - \
                 {stem(w) for w in re.findall(r"[a-z0-9]+", self.vocab.kinds[f.kind].pref.lower())} - _GENERIC_STEMS
-            texts = " ".join(s.text.lower() for s in f.sources)
+            # the words may be on the line or in a context it inherited ("automated backups")
+            texts = " ".join([s.text.lower() for s in f.sources] +
+                             [self.vocab.contexts[c].pref.lower() for c in f.contexts if c in self.vocab.contexts])
             if extra and all(any(stem(w) == e for w in re.findall(r"[a-z0-9]+", texts)) for e in extra):
                 return True
         return False
@@ -351,13 +353,17 @@ class Answerer:
         """
         best_score, best = scored[0]
         cond = self._distinguishing(best.contexts)
+        # a condition the question asks for and the answer has: a value stated without it is
+        # less specific, not a contradiction ("container image" 10 GB vs a zip's 50 MB)
+        required = self._wanted_contexts(question) & set(best.contexts)
         values: dict[float, list[LimitFact]] = {}
         specific: list[tuple[float, LimitFact]] = []
         for sc, f in scored:
             if f is not best and (not self._same_limit(f, best) or self._contrasts(f.contexts, best.contexts)):
                 continue
             value = round(f.quantity.canonical_value, 6)
-            if value == round(best.quantity.canonical_value, 6) or self._distinguishing(f.contexts) <= cond:
+            if value == round(best.quantity.canonical_value, 6) or (
+                    self._distinguishing(f.contexts) <= cond and required <= set(f.contexts)):
                 values.setdefault(value, []).append(f)
             else:
                 specific.append((sc, f))
