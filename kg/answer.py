@@ -63,6 +63,7 @@ class Answerer:
         self.kinds = tables["kinds"]
         self.kind_words = tables["kind_words"]
         self.qualifier_words = tables["qualifier_words"]
+        self.qualifier_phrases = tables["qualifier_phrases"]
         self.context_words = tables["context_words"]
         self.spellings = tables["spellings"]
         self._context_stems = tables["context_stems"]
@@ -80,6 +81,7 @@ class Answerer:
         if len(hits) > 1:
             # "the most RAM for a Lambda function": RAM the memory, not AWS Resource Access Manager
             hits = [h for h in hits if not (h.end - h.start == 1 and stem(h.words) in self.kind_words)] or hits
+        question = self._corrected(question, hits)
         if not hits:
             return self._without_service(store, question)
         services = self._scope(hits)
@@ -193,14 +195,11 @@ class Answerer:
     # ------------------------------------------------------------ scoring facts
 
     def _wanted_qualifier(self, question: Question) -> str | None:
-        for w in question.words:
-            if w in self.qualifier_words:
-                return self.qualifier_words[w]
-        text = question.text.lower()
-        for phrase, q in (("by default", "default"), ("at least", "minimum"), ("at most", "maximum"),
-                          ("up to", "maximum")):
-            if phrase in text:
-                return q
+        """The qualifier the question asks for: a cue word or phrase of the vocabulary, else none."""
+        text = f" {' '.join(question.words)} "
+        for phrase, qualifier in self.qualifier_phrases:       # longest first: "by default" before "default"
+            if f" {phrase} " in text:
+                return qualifier
         return "maximum" if question.implied_maximum else None
 
     def _wanted_contexts(self, question: Question) -> set[str]:
@@ -225,7 +224,7 @@ class Answerer:
         """
         named = {h.iri for h in hits}
         service_tokens = {i for h in hits for i in range(h.start, h.end)}
-        rest = [self._spell(w) for i, w in enumerate(question.words) if i not in service_tokens]
+        rest = [w for i, w in enumerate(question.words) if i not in service_tokens]
         rest_text = " ".join(rest)
         rest_stems = {stem(w) for w in rest if w not in _QUESTION_FILLER}
         kind_hits = self.kinds.find(rest_text)
@@ -326,6 +325,14 @@ class Answerer:
         c = self.vocab.kinds.get(kind)
         return bool(c) and any(b in asked for b in c.broader)
 
+    def _corrected(self, question: Question, hits: list[NameHit]) -> Question:
+        """The question with typos in its limit words corrected (service names are matched already)."""
+        from dataclasses import replace
+
+        names = {i for h in hits for i in range(h.start, h.end)}
+        words = tuple(w if i in names else self._spell(w) for i, w in enumerate(question.words))
+        return question if words == question.words else replace(question, words=words)
+
     def _spell(self, word: str) -> str:
         """Correct a typo in a limit word ("visiblity" -> "visibility"); leave other words alone."""
         if (len(word) < 5 or not word.isalpha() or stem(word) in self.kind_words or word in self.qualifier_words
@@ -424,16 +431,22 @@ def prepare_tables(vocab: Vocabulary) -> dict:
     if tables is not None:
         return tables
     qualifier_words: dict[str, str] = {}
+    qualifier_phrases: list[tuple[str, str]] = []
     for iri, c in vocab.qualifiers.items():
         for label in c.labels:
+            words = " ".join(re.findall(r"[a-z]+", label.lower()))
+            if words:
+                qualifier_phrases.append((words, iri.rsplit("#", 1)[-1]))
             if " " not in label and label.isalpha():
                 qualifier_words[label.lower()] = iri.rsplit("#", 1)[-1]
+    qualifier_phrases.sort(key=lambda p: -len(p[0]))
     tables = {
         "index": label_index(vocab),
         "kinds": KindFinder(vocab.kinds, window=2),    # questions are terse: words stand together
         "kind_words": {stem(w) for c in vocab.kinds.values() for label in c.labels
                        for w in re.findall(r"[A-Za-z0-9]+", label.lower())},
         "qualifier_words": qualifier_words,
+        "qualifier_phrases": qualifier_phrases,
         "context_words": {label.lower(): iri for iri, c in vocab.contexts.items() for label in c.labels},
         # words worth correcting a typo towards: those of limit kinds, contexts and qualifiers
         "context_stems": {stem(w) for c in vocab.contexts.values() for label in c.labels
