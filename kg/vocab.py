@@ -104,6 +104,13 @@ def _scheme_of(c: Concept) -> str:
     return ""
 
 
+# predicate -> Concept attribute: one value, a list of values, a set of values
+_SINGLE = {SKOS + "prefLabel": "pref", KG + "category": "category", KG + "inverseLabel": "inverse"}
+_MULTI = {SKOS + "altLabel": "alt", SKOS + "hiddenLabel": "hidden", KG + "passiveLabel": "passive",
+          SKOS + "broader": "broader"}
+_SETS = {RDF_TYPE: "types", SKOS + "inScheme": "schemes", KG + "contrasts": "contrasts"}
+
+
 def load_vocabulary(paths: list[Path] | None = None) -> Vocabulary:
     """Parse the ontology files into a Vocabulary.
 
@@ -128,30 +135,16 @@ def load_vocabulary(paths: list[Path] | None = None) -> Vocabulary:
                 continue
             c = concepts.setdefault(s.value, Concept(s.value))
             value = o.value
-            if p == SKOS + "prefLabel":
-                c.pref = value
-            elif p == SKOS + "altLabel":
-                c.alt.append(value)
-            elif p == SKOS + "hiddenLabel":
-                c.hidden.append(value)
-            elif p == KG + "passiveLabel":
-                c.passive.append(value)
-            elif p == KG + "inverseLabel":
-                c.inverse = value
-            elif p == KG + "twoWay":
-                c.two_way = value == "true"
-            elif p == RDF_TYPE:
-                c.types.add(value)
-            elif p == SKOS + "inScheme":
-                c.schemes.add(value)
-            elif p == SKOS + "broader":
-                c.broader.append(value)
-            elif p == KG + "category":
-                c.category = value
+            if p in _SINGLE:
+                setattr(c, _SINGLE[p], value)
+            elif p in _MULTI:
+                getattr(c, _MULTI[p]).append(value)
+            elif p in _SETS:
+                getattr(c, _SETS[p]).add(value)
             elif p == KG + "dimension":
                 c.dimensions.add(value[len(KG):] if value.startswith(KG) else value)
-            elif p == KG + "contrasts":
-                c.contrasts.add(value)
+            elif p == KG + "twoWay":
+                c.two_way = value == "true"
             elif p in (RDFS + "comment", SKOS + "definition") and not c.comment:
                 c.comment = value
     groups: dict[str, dict[str, Concept]] = {k: {} for k in
