@@ -264,8 +264,12 @@ class Answerer:
                 label_stems |= {stem(w) for label in self.vocab.kinds[f.kind].labels
                                 for w in re.findall(r"[A-Za-z0-9]+", label.lower())}
             overlap = float(len(rest_stems & label_stems))    # typos were corrected by _spell
+            # the words of a vocabulary kind's own name are strong evidence; a free label's are not
+            name_stems = ({stem(w) for w in re.findall(r"[A-Za-z0-9]+", self.vocab.kinds[f.kind].pref.lower())}
+                          - _GENERIC_STEMS) if f.kind in self.vocab.kinds else set()
             if not (f.kind and (f.kind in asked_kinds or self._related_kind(f.kind, asked_kinds)
                                 or self._evidenced_broader(f, asked_kinds))) and \
+                    not (rest_stems & name_stems) and \
                     not (rest_stems & label_stems - _GENERIC_STEMS - self._context_stems):
                 continue             # only "size", "limit" or "per account" in common: not the same thing
             score += 1.5 * overlap

@@ -213,7 +213,7 @@ _TOKEN = re.compile(r"[A-Za-z0-9@/]+(?:['’][a-z]+)?")
 
 def stem(word: str) -> str:
     """A light English stemmer: plural and -ed/-ing endings, enough to match "messages" to "message"."""
-    w = word.lower().replace("’", "'")
+    w = word.lower().replace("’", "'").strip("/")      # "/tmp" and "tmp" are one word
     if w.endswith("'s"):
         w = w[:-2]
     if len(w) > 4 and w.endswith("ies"):
