@@ -413,6 +413,7 @@ class Extractor:
         actives = self.active.find(text)
         passives = self.passive.find(text)
         if not actives and not passives:
+            yield from self._inherited_integrations(st, mentions, cache)
             return
         context_subject = self._context_subject(st, cache)
         for ca, cb in self._clauses(text):
@@ -463,6 +464,34 @@ class Extractor:
     @staticmethod
     def _subject_list(before: list[Mention], text: str) -> list[Mention]:
         return _subject_list_of(before, text)
+
+    def _inherited_integrations(self, st: Statement, mentions: list[Mention],
+                                cache: dict[str, list[Mention]]) -> Iterator[IntegrationClaim]:
+        """A child bullet that only lists services takes the relation of its parent bullet:
+        "Secrets Manager offers automatic rotation of credentials for:" > "Amazon RDS"."""
+        if not st.parents or st.kind != "bullet":
+            return
+        parent = st.parents[-1]
+        cues = [(h, False) for h in self.active.find(parent)] + [(h, True) for h in self.passive.find(parent)]
+        if not cues:
+            return
+        parent_mentions = self._services_in(parent, cache)
+        cue, passive = max(cues, key=lambda c: (c[0].iri != self.generic_relation, c[0].start))
+        if any(m.start >= cue.end for m in parent_mentions):
+            return            # the parent names its own objects; the children are something else
+        before = [m for m in parent_mentions if m.end <= cue.start]
+        subject = before[-1].iri if before else None
+        if subject is None:
+            outer = Statement(parent, st.line, st.end_line, st.headings, st.parents[:-1])
+            subject = self._context_subject(outer, cache)
+        if subject is None:
+            return
+        negative = bool(_NEGATION.search(parent[max(0, cue.start - 30):cue.start]))
+        for m in _distinct(mentions):
+            if m.iri == subject or subject in self._ancestors(m.iri) or m.iri in self._ancestors(subject):
+                continue
+            source, target = (m.iri, subject) if passive else (subject, m.iri)
+            yield IntegrationClaim(source, target, cue.iri, cue.iri != self.generic_relation, negative, st)
 
     def _relation_of(self, cue: Mention, passive: bool) -> str:
         return cue.iri
