@@ -166,13 +166,18 @@ def connect(
     max_hops: Annotated[int, typer.Option("--max-hops", min=1, max=6, help="Longest chain to look for")] = 3,
     db: DbOption = None,
     as_json: JsonOption = False,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="Draw the paths: dot, svg, png, mermaid, "
+                                               "graphml or cytoscape")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="File for the drawing, or - for stdout")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file")] = False,
 ) -> None:
     """Show how two services connect, every hop cited
 
     Up to five shortest chains of integrations, following each relation's direction; when
-    only chains that ignore a direction exist, they are shown marked as undirected.
+    only chains that ignore a direction exist, they are shown marked as undirected. With
+    --format or -o, draws the chains instead (an SVG's tooltips cite the note lines).
 
-    Example: kg connect SNS Lambda
+    Example: kg connect SNS Lambda --format svg -o sns-lambda.svg
     """
     from kg.paths import connect as find_connection
     from kg.store import open_store
@@ -187,6 +192,21 @@ def connect(
         result = find_connection(store, vocab, source, target, max_hops=max_hops)
     if result.error is not None and not as_json:
         raise result.error
+    if fmt or output:
+        from kg.export import DIAGRAM_FORMATS, export_diagram, format_for, path_graph
+
+        from cli.output import write_output
+
+        _check_format(fmt, DIAGRAM_FORMATS)
+        chosen = format_for(output, fmt)
+        chosen = chosen if chosen in DIAGRAM_FORMATS else "svg"      # a path is drawn, never RDF
+        title = result.message
+        data = export_diagram(path_graph(result.paths), vocab, chosen, title=title,
+                              focus=(result.source, result.target) if result.paths else ())
+        write_output(output or "-", data, force=force)
+        if output and output != "-":
+            typer.echo(f"Wrote {output} ({chosen}, {len(data):,} bytes).", err=True)
+        return
     typer.echo(render.to_json(render.connection_dict(result, vocab)) if as_json
                else render.connection_text(result, vocab))
     if result.status == "unknown_service":
@@ -222,6 +242,71 @@ def describe(
         card = describe_service(store, vocab, iri)
     labels = {k: c.pref for k, c in vocab.contexts.items()}
     typer.echo(render.card_json(card, labels) if as_json else render.card_text(card, labels))
+
+
+FormatOption = Annotated[Optional[str], typer.Option(
+    "--format", "-f", help="turtle, trig, ntriples, nquads, jsonld, dot, svg, png, mermaid, graphml or "
+    "cytoscape (default: from the file's extension, else turtle)")]
+OutputOption = Annotated[str, typer.Option("--output", "-o", help="File to write, or - for stdout")]
+
+
+def _check_format(fmt: str | None, allowed: tuple[str, ...]) -> None:
+    if fmt is not None and fmt not in allowed:
+        raise typer.BadParameter(f"{fmt!r} is not one of: {', '.join(allowed)}", param_hint="--format")
+
+
+@app.command()
+@reports_errors
+def export(
+    output: OutputOption = "-",
+    fmt: FormatOption = None,
+    service: Annotated[Optional[list[str]], typer.Option("--service", help="Draw this service's neighbourhood (repeatable)")] = None,
+    depth: Annotated[int, typer.Option("--depth", min=0, max=6, help="Hops around --service")] = 1,
+    relation: Annotated[Optional[list[str]], typer.Option("--relation", help="Keep only this relation (repeatable)")] = None,
+    limits: Annotated[bool, typer.Option("--limits", help="Put each service's key limits on its node")] = False,
+    max_neighbours: Annotated[int, typer.Option("--max-neighbours", min=0,
+                                                help="Best-attested neighbours per service at depth 1 (0: all)")] = 12,
+    with_ontology: Annotated[bool, typer.Option("--with-ontology", help="Add the ontology and vocabularies (RDF)")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file")] = False,
+    db: DbOption = None,
+) -> None:
+    """Export the graph as RDF for other tools, or draw it as a diagram
+
+    RDF: Turtle, TriG (one named graph per note), N-Triples, N-Quads, JSON-LD. Diagrams: DOT,
+    SVG and PNG (drawn by Graphviz), Mermaid, GraphML (yEd, Gephi), Cytoscape.js JSON. Files are
+    written atomically and never overwritten without --force.
+
+    Example: kg export -o sqs.svg --service SQS --depth 1 --limits
+    """
+    from kg.export import FORMATS, RDF_FORMATS, DiagramOptions, diagram_graph, export_diagram, export_rdf, format_for
+    from kg.store import open_store
+    from kg.vocab import default_vocabulary
+
+    from cli.ask import ensure_ingested
+    from cli.output import write_output
+
+    _check_format(fmt, FORMATS)
+    chosen = format_for(output, fmt)
+    ensure_ingested(db)
+    with open_store(db) as store:
+        if chosen in RDF_FORMATS:
+            data = export_rdf(store, chosen, with_ontology=with_ontology)
+        else:
+            from kg.match import resolve_service
+
+            vocab = default_vocabulary()
+            focus = tuple(resolve_service(s, vocab) for s in service or ())
+            graph = diagram_graph(store, vocab, DiagramOptions(focus, depth, tuple(relation or ()), limits,
+                                                               max_neighbours))
+            names = ", ".join(vocab.service_label(f).replace("Amazon ", "").replace("AWS ", "") for f in focus)
+            title = (f"{names}: integrations within {depth} hop{'s' if depth != 1 else ''}, from the notes"
+                     if focus else "Integrations in the notes")
+            if focus and depth <= 1 and max_neighbours:
+                title += f" (best-attested {max_neighbours} neighbours each; --max-neighbours 0 for all)"
+            data = export_diagram(graph, vocab, chosen, title=title, focus=focus)
+    write_output(output, data, force=force)
+    if output != "-":
+        typer.echo(f"Wrote {output} ({chosen}, {len(data):,} bytes).", err=True)
 
 
 def main() -> None:

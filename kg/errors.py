@@ -75,3 +75,39 @@ class EmptyQuestion(KgError):
 
     def __init__(self) -> None:
         super().__init__("The question is empty. Ask about a service, for example: kg ask \"max SQS message size\".")
+
+
+class OutputExists(KgError):
+    """An export would overwrite a file."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path} exists; add --force to overwrite it.")
+
+
+class OutputIsLink(KgError):
+    """An export target is a symbolic link."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path} is a symbolic link; kg does not write through links. Give the real path.")
+
+
+class OutputFailed(KgError):
+    """An export could not be written."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"Could not write {path}: {reason}. Nothing was changed.")
+
+
+class GraphvizMissing(KgError):
+    """SVG and PNG need Graphviz's dot program."""
+
+    def __init__(self) -> None:
+        super().__init__("Graphviz's 'dot' program is not installed; install the graphviz package "
+                         "(Debian/Ubuntu: apt-get install graphviz) to draw SVG and PNG.")
+
+
+class GraphvizFailed(KgError):
+    """dot exited with an error."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"Graphviz could not draw the diagram: {reason}.")

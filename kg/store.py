@@ -184,6 +184,10 @@ class EmbeddedStore:
     def drop_graph(self, graph: str) -> None:
         self.update(f"DROP SILENT GRAPH <{graph}>")
 
+    def quads(self):
+        """Every quad of every named graph (for export)."""
+        return self._store.quads_for_pattern(None, None, None, None)
+
     def dump(self, fmt: str = "nq") -> bytes:
         """Serialise the whole dataset (N-Quads or TriG)."""
         ox = self._ox

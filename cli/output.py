@@ -1,0 +1,58 @@
+"""Writing command output to a file: atomically, never over a file without --force, never through a link."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from kg.errors import OutputExists, OutputFailed, OutputIsLink
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_output(path: str, data: bytes, *, force: bool = False) -> None:
+    """Write `data` to `path` ("-" for stdout).
+
+    The bytes go to a temporary file beside the target, which then replaces it in one rename,
+    so a reader never sees half a file and an interrupted export leaves the old one intact.
+
+    Raises:
+        OutputExists: the file exists and `force` is false.
+        OutputIsLink: the target is a symbolic link.
+        OutputFailed: the folder is missing or not writable, or the disk is full.
+    """
+    if path == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    target = Path(path)
+    if target.is_symlink():
+        raise OutputIsLink(path)
+    if target.exists() and not force:
+        raise OutputExists(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        # mkstemp makes the file private; give it the mode a plain open() would (or the old file's)
+        os.fchmod(fd, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as error:
+        raise OutputFailed(path, error.strerror or str(error)) from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
