@@ -244,6 +244,37 @@ def describe(
     typer.echo(render.card_json(card, labels) if as_json else render.card_text(card, labels))
 
 
+@app.command()
+@reports_errors
+def check(
+    show_all: Annotated[bool, typer.Option("--all", help="Also list values that agree but are written differently")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Find where the notes contradict each other and say which claim is probably stale
+
+    Compares limits of the same service, kind, qualifier and condition by canonical value (900
+    seconds is 15 minutes), and statements that affirm and deny the same thing. The newest
+    dated note wins; otherwise the majority. Also validates the graph against the SHACL shapes.
+    Exit status 0 when clean, 3 when there are findings (as pySHACL does), 1 on error.
+
+    Example: kg check --json
+    """
+    from kg.check import check_graph
+    from kg.store import open_store
+    from kg.vocab import default_vocabulary
+
+    from cli import render
+    from cli.ask import ensure_ingested
+
+    ensure_ingested(db)
+    with open_store(db) as store:
+        report = check_graph(store, default_vocabulary(), include_unit_only=show_all)
+    typer.echo(render.to_json(render.check_dict(report)) if as_json else render.check_text(report))
+    if any(f.cls != "unit-only" for f in report.findings) or report.violations:
+        raise typer.Exit(code=3)
+
+
 FormatOption = Annotated[Optional[str], typer.Option(
     "--format", "-f", help="turtle, trig, ntriples, nquads, jsonld, dot, svg, png, mermaid, graphml or "
     "cytoscape (default: from the file's extension, else turtle)")]

@@ -288,3 +288,46 @@ def card_json(card, context_labels: dict[str, str]) -> str:
                         "sources": [_source_json(s) for s in f.sources]} for f in group] for group in card.conflicts],
         "notes": card.notes,
     })
+
+
+# ---------------------------------------------------------------- kg check
+
+def check_dict(report) -> dict:
+    """The JSON of `kg check --json`, exactly the documented keys."""
+    return {"checked": report.checked,
+            "conflicts": [{"service": f.service, "attribute": f.attribute, "qualifier": f.qualifier,
+                           "context": f.context, "class": f.cls,
+                           "claims": [{"value": c.value, "canonical_value": c.canonical_value,
+                                       "canonical_unit": c.canonical_unit,
+                                       "sources": [_source_json(s) for s in c.sources]} for c in f.claims],
+                           "suggestion": f.suggestion, "severity": f.severity} for f in report.findings],
+            "violations": [{"focus": v.focus, "path": v.path, "message": v.message, "severity": v.severity}
+                           for v in report.violations]}
+
+
+def check_text(report) -> str:
+    """Findings grouped by service, each value with its sources side by side."""
+    if not report.findings and not report.violations:
+        return f"Checked {report.checked} limits: the notes agree with each other, and the graph conforms to its shapes."
+    out = [f"Checked {report.checked} limits: {len(report.findings)} finding"
+           f"{'s' if len(report.findings) != 1 else ''}, {len(report.violations)} shape violation"
+           f"{'s' if len(report.violations) != 1 else ''}."]
+    service = None
+    for f in report.findings:
+        if f.service != service:
+            service = f.service
+            out += ["", service]
+        ctx = f", {f.context}" if f.context else ""
+        out.append(f"  [{f.severity}] {f.cls}: {f.attribute} ({f.qualifier}{ctx})")
+        for c in f.claims:
+            notes = len(c.notes)
+            dated = f", dated {c.date}" if c.date else ""
+            out.append(f"    {c.value}  [{notes} note{'s' if notes != 1 else ''}{dated}]")
+            out.extend(_sources_text(c.sources[:4], indent="      "))
+            if len(c.sources) > 4:
+                out.append(f"      ... and {len(c.sources) - 4} more")
+        out.append(f"    -> {f.suggestion}")
+    if report.violations:
+        out += ["", "Shape violations"]
+        out.extend(f"  {v.focus}: {v.message}" for v in report.violations[:50])
+    return "\n".join(out)

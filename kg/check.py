@@ -65,3 +65,222 @@ def value_conflicts(facts: list, vocab) -> list[list]:
         key = (f.service, f.attribute, f.qualifier, f.quantity.dimension, distinguishing(f.contexts, vocab))
         slots.setdefault(key, {}).setdefault(round(f.quantity.canonical_value, 6), f)
     return [list(values.values()) for values in slots.values() if len(values) > 1]
+
+
+# ---------------------------------------------------------------- kg check: findings
+
+import re  # noqa: E402  (kept with the code that uses it)
+from dataclasses import field  # noqa: E402
+
+from kg.facts import IntegrationFact, LimitFact, Source  # noqa: E402
+
+
+@dataclass
+class FindingClaim:
+    """One value in a finding, with every source that states it."""
+
+    value: str
+    canonical_value: float | None
+    canonical_unit: str | None
+    sources: list[Source]
+
+    @property
+    def notes(self) -> set[str]:
+        return {s.note for s in self.sources}
+
+    @property
+    def date(self) -> str | None:
+        dates = [s.date for s in self.sources if s.date]
+        return max(dates) if dates else None
+
+
+@dataclass
+class Finding:
+    """A disagreement among the notes."""
+
+    service: str
+    attribute: str
+    qualifier: str
+    context: str | None
+    cls: str                      # conflict | superseded | unit-only | polarity
+    claims: list[FindingClaim]
+    suggestion: str
+    severity: str                 # high | medium | low | info
+
+
+@dataclass
+class CheckReport:
+    """What kg check found."""
+
+    checked: int
+    findings: list[Finding] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
+
+
+def _active_contexts(group: list[LimitFact], vocab) -> set[str]:
+    """The contexts that tell this limit's values apart: those whose opposite is also stated for
+    it ("zipped" where "unzipped" occurs too). Others are incidental ("asynchronous" inherited
+    from a heading) and do not keep two values from being compared."""
+    present = {c for f in group for c in f.contexts}
+    return {c for c in present if c in vocab.contexts and vocab.contexts[c].contrasts & present}
+
+
+def _suggest(claims: list[FindingClaim]) -> tuple[str, str]:
+    """(class, suggestion): the newest dated note wins; else the majority; else unresolved."""
+    dated = [c for c in claims if c.date]
+    if len({c.date for c in dated}) > 1:
+        newest = max(dated, key=lambda c: c.date)
+        return "superseded", f"Probably current: {newest.value} (newest note, dated {newest.date})."
+    counts = sorted(((len(c.notes), c.value) for c in claims), reverse=True)
+    if len(counts) > 1 and counts[0][0] > counts[1][0]:
+        return "conflict", (f"Majority: {counts[0][1]} in {counts[0][0]} notes against "
+                            + ", ".join(f"{v} in {n}" for n, v in counts[1:]) + "; check which is current.")
+    return "conflict", "Unresolved: as many notes on each side, and no dates to tell which is newer."
+
+
+def value_findings(facts: list[LimitFact], vocab, *, include_unit_only: bool = False) -> list[Finding]:
+    """Conflicts (and, on request, unit-only differences) among limit facts."""
+    slots: dict[tuple, list[LimitFact]] = {}
+    for f in facts:
+        # an "exact" value is a plain statement, a list item or a worked example, not a limit
+        if f.qualifier != "exact":
+            slots.setdefault((f.service, f.attribute, f.qualifier, f.quantity.dimension), []).append(f)
+    out: list[Finding] = []
+    for (service, attribute, qualifier, _dim), group in slots.items():
+        active = _active_contexts(group, vocab)
+        involved: set[int] = set()
+        for i, a in enumerate(group):
+            for j in range(i + 1, len(group)):
+                b = group[j]
+                notes_a, notes_b = {s.note for s in a.sources}, {s.note for s in b.sources}
+                if abs(a.quantity.canonical_value - b.quantity.canonical_value) > 1e-9 * max(1.0, abs(a.quantity.canonical_value)) \
+                        and set(a.contexts) & active == set(b.contexts) & active \
+                        and notes_a | notes_b != notes_a & notes_b:
+                    # different values, the same condition, and not one note's own list of values
+                    involved |= {i, j}
+        contexts = sorted({c for k in involved for c in set(group[k].contexts) & active})
+        context = ", ".join(vocab.contexts[c].pref for c in contexts) or None
+        label = group[0].service_label
+        if involved:
+            by_value: dict[float, FindingClaim] = {}
+            for k in sorted(involved):
+                f = group[k]
+                claim = by_value.setdefault(round(f.quantity.canonical_value, 9), FindingClaim(
+                    f.value, f.quantity.canonical_value, f.quantity.canonical_unit, []))
+                claim.sources.extend(s for s in f.sources if s not in claim.sources)
+            claims = sorted(by_value.values(), key=lambda c: (c.date or "", len(c.notes)), reverse=True)
+            cls, suggestion = _suggest(claims)
+            severity = "low" if cls == "superseded" else "high" if suggestion.startswith("Unresolved") else "medium"
+            out.append(Finding(label, attribute, qualifier, context, cls, claims, suggestion, severity))
+        elif include_unit_only and len({round(f.quantity.canonical_value, 9) for f in group}) == 1:
+            forms: dict[str, FindingClaim] = {}
+            for f in group:
+                for form in f.forms:
+                    forms.setdefault(form, FindingClaim(form, f.quantity.canonical_value, f.quantity.canonical_unit,
+                                                        list(f.sources)))
+            if len(forms) > 1:
+                out.append(Finding(label, attribute, qualifier, context, "unit-only", list(forms.values()),
+                                   "The same quantity written in different units; nothing to fix.", "info"))
+    return out
+
+
+def polarity_findings(integrations: list[IntegrationFact], statements: list[tuple[str, str, bool, Source]]) -> list[Finding]:
+    """Statements that say opposite things: an integration affirmed and denied, or a feature
+    "enabled by default" in one note and "not enabled by default" in another.
+
+    Args:
+        integrations: every integration fact.
+        statements: (service label, feature words, enabled, source) for each "... by default" statement.
+    """
+    out: list[Finding] = []
+    pairs: dict[tuple, dict[bool, list[Source]]] = {}
+    labels: dict[tuple, tuple[str, str]] = {}
+    for i in integrations:
+        if not i.directed:
+            continue      # "does not work with" is too vague to contradict anything
+        key = (i.source, i.target, i.relation_label)
+        pairs.setdefault(key, {}).setdefault(i.negative, []).extend(i.sources)
+        labels[key] = (i.source_label, i.target_label)
+    for key, sides in pairs.items():
+        if True in sides and False in sides and {s.note for s in sides[True]} != {s.note for s in sides[False]} | {s.note for s in sides[True]}:
+            a, b = labels[key]
+            rel = key[2]
+            claims = [FindingClaim(f"{a} {rel} {b}", None, None, sides[False]),
+                      FindingClaim(f"{a} does not: {rel} {b}", None, None, sides[True])]
+            _cls, suggestion = _suggest(claims)
+            out.append(Finding(a, f"{rel} {b}", "polarity", None, "polarity", claims, suggestion, "medium"))
+    defaults: dict[tuple, dict[bool, list[Source]]] = {}
+    for service, feature, enabled, source in statements:
+        defaults.setdefault((service, feature), {}).setdefault(enabled, []).append(source)
+    for (service, feature), sides in defaults.items():
+        if True in sides and False in sides and {s.note for s in sides[True]} != {s.note for s in sides[False]}:
+            claims = [FindingClaim(f"{feature} enabled by default", None, None, sides[True]),
+                      FindingClaim(f"{feature} not enabled by default", None, None, sides[False])]
+            cls, suggestion = _suggest(claims)
+            out.append(Finding(service, f"{feature} by default", "polarity", None, "polarity", claims,
+                               suggestion, "medium"))
+    return out
+
+
+_BY_DEFAULT = re.compile(r"(?P<neg>\bnot\b|\bisn[’']t\b|\baren[’']t\b|\bnever\b)?\s*(?:enabled|turned\s+on|switched\s+on|"
+                         r"\bon\b|active|activated)\s+by\s+default", re.IGNORECASE)
+_FEATURE_NOISE = re.compile(r"\([^)]*\)|[*_`•\-]|\b(?:is|are|was|were|be|the|a|an|it|and|but|also|either)\b",
+                            re.IGNORECASE)
+
+
+def _statements_by_default(store: EmbeddedStore, vocab) -> list[tuple[str, str, bool, Source]]:
+    """(service, feature words, enabled?, source) for every "... (not) enabled by default" line."""
+    from kg.namespaces import KG, PROV
+    from kg.vocab import PhraseFinder
+
+    rows = store.select(f"""SELECT ?text ?line ?end ?path ?date ?parents ?headings WHERE {{ GRAPH ?g {{
+        ?st <{PROV}value> ?text ; <{KG}line> ?line ; <{KG}endLine> ?end ; <{KG}inNote> ?note .
+        ?note <{KG}path> ?path .
+        OPTIONAL {{ ?note <http://purl.org/dc/terms/date> ?date }}
+        OPTIONAL {{ ?st <{KG}parentText> ?parents }}
+        OPTIONAL {{ ?st <{KG}headingPath> ?headings }}
+        FILTER(CONTAINS(LCASE(?text), "by default")) }} }}""")
+    finder = PhraseFinder({iri: c.labels for iri, c in vocab.services.items()})
+    out = []
+    for r in rows:
+        m = _BY_DEFAULT.search(r["text"])
+        if not m:
+            continue
+        before = r["text"][:m.start()]
+        parents = (r.get("parents") or "").split(" > ")
+        headings = (r.get("headings") or "").split(" > ")
+        service = None
+        for text in (before, *reversed(parents), *reversed(headings)):
+            found = finder.find(text or "")
+            if found:
+                service = found[0].iri
+                break
+        if service is None:
+            continue
+        feature_text = before if re.search(r"[A-Za-z]{3}", _strip_services(before, finder)) else \
+            (parents[-1] if parents and parents[-1] else headings[-1] if headings else "")
+        feature = " ".join(_FEATURE_NOISE.sub(" ", _strip_services(feature_text, finder)).lower().split())
+        if not feature:
+            continue
+        source = Source(r["path"].rsplit("/", 1)[-1], int(r["line"]), int(r["end"]), r["text"], r.get("date"))
+        # "Default encryption (SSE-S3)" names an S3 feature: group by the service it belongs to
+        out.append((vocab.service_label(vocab.root_service(service)), feature, not m.group("neg"), source))
+    return out
+
+
+def _strip_services(text: str, finder) -> str:
+    for m in reversed(finder.find(text)):
+        text = text[:m.start] + text[m.end:]
+    return text
+
+
+def check_graph(store: EmbeddedStore, vocab, *, include_unit_only: bool = False, shapes: bool = True) -> CheckReport:
+    """Every finding: value conflicts, polarity conflicts and (with `shapes`) SHACL violations."""
+    from kg.facts import integration_facts, limit_facts
+
+    facts = limit_facts(store, vocab, None)
+    findings = value_findings(facts, vocab, include_unit_only=include_unit_only)
+    findings += polarity_findings(integration_facts(store, vocab, None), _statements_by_default(store, vocab))
+    order = {"high": 0, "medium": 1, "low": 2, "info": 3}
+    findings.sort(key=lambda f: (f.service, order[f.severity], f.attribute))
+    return CheckReport(len(facts), findings, validate_shapes(store) if shapes else [])

@@ -200,8 +200,8 @@ class Extractor:
                 kind, blocked = self._pick_kind(qm, as_seconds, kind_hits, found, ca, cb)
                 q = as_seconds if kind else q
             if (kind is None or blocked) and not qm.bare:
-                other, _b = self._pick_kind(qm, q, kind_hits, found, 0, len(text), same_clause=False)
-                kind = (other if other and not _b else None) or self._kind_from_context(st, q) or kind
+                other, other_blocked = self._pick_kind(qm, q, kind_hits, found, 0, len(text), same_clause=False)
+                kind = (other if other and not other_blocked else None) or self._kind_from_context(st, q) or kind
             if qm.bare and q.unit == "count" and kind is None:
                 # "3000 – US West ..." under "Burst concurrency quotas"; "between 5,500 and 30,000
                 # for symmetric keys" under a bullet about request quotas
@@ -289,7 +289,9 @@ class Extractor:
             if lo == h.start:
                 lo = hi = qm.start
             distance = max(0, hi - lo)
-            key = (blocked, -min(h.size, 3), distance)
+            # past other values, a label before the value ("Memory: 128 MB min, 10,240 MB max")
+            # is likelier its own than one after it ("(1 MB steps)")
+            key = (blocked, blocked and h.start > qm.start, -min(h.size, 3), distance)
             if best_key is None or key < best_key:
                 best, best_key = h.iri, key
         return best, bool(best_key and best_key[0])
@@ -340,8 +342,8 @@ class Extractor:
                 gap, lo, hi = qm.start - h.end, h.end, qm.start
                 if gap > 45:
                     continue
-                if re.search(r"[,;]", st.text[h.end:qm.start]):
-                    continue        # "1 day by default, can go to 7 days": the cue belongs to the value before it
+                if re.search(r"[,;(]", st.text[h.end:qm.start]):
+                    continue        # "1 day by default, can go to 7 days", "maximum (64 MB steps)": not this value's cue
             elif h.start >= qm.end:
                 gap, lo, hi = h.start - qm.end, qm.end, h.start
                 if gap > 12 or re.search(r"[()\[\]]", st.text[qm.end:h.start]):

@@ -38,6 +38,7 @@ class LimitFact:
     quantity: Quantity
     stated: str
     sources: list[Source] = field(default_factory=list)
+    forms: dict[str, int] = field(default_factory=dict)   # each way the notes write the value -> sources
 
     @property
     def value(self) -> str:
@@ -156,6 +157,7 @@ def limit_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str] | N
         # show the value as most sources write it: "15 minutes", not the one "900 seconds"
         value, unit, noun = max(forms[key].items(), key=lambda kv: kv[1])[0]
         fact.quantity = Quantity(value, unit, fact.quantity.text, noun)
+        fact.forms = {format_quantity(Quantity(v, u, "", n)): count for (v, u, n), count in forms[key].items()}
     out = list(merged.values())
     for fact in out:
         fact.sources.sort(key=lambda s: (s.note, s.line))

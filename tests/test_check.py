@@ -1,0 +1,121 @@
+"""kg check: the contradictions the issue names are found; the things that only look different are not."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.app import app
+from kg.check import check_graph, validate_shapes
+from kg.ingest import ingest_paths
+from kg.store import open_store
+
+from conftest import FIXTURES
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def report(bundled_db, vocab):
+    with open_store(bundled_db) as store:
+        return check_graph(store, vocab, include_unit_only=True, shapes=False)
+
+
+def find(report, service, attribute, qualifier, cls=None):
+    return [f for f in report.findings if f.service == service and f.attribute == attribute
+            and f.qualifier == qualifier and (cls is None or f.cls == cls)]
+
+
+def values(finding):
+    return {c.value for c in finding.claims}
+
+
+@pytest.mark.parametrize("service, attribute, qualifier, expected", [
+    ("AWS Lambda", "memory", "maximum", {"3,008 MB", "10,240 MB"}),
+    ("AWS Lambda", "allocation increment", "maximum", {"64 MB", "1 MB"}),
+    ("Amazon Aurora", "storage", "maximum", {"64 TB", "128 TB"}),
+    ("AWS Lambda", "retry attempts", "maximum", {"3 times", "2 times"}),
+])
+def test_contradictions_named_by_the_issue_are_found(report, service, attribute, qualifier, expected):
+    found = find(report, service, attribute, qualifier, "conflict")
+    assert found and values(found[0]) == expected
+
+
+def test_sqs_message_size_written_three_ways_is_no_conflict(report):
+    # 256KB, 256 KB and **256 KB** are one form once spacing and markup are set aside
+    assert not [f for f in find(report, "Amazon Simple Queue Service", "message size", "maximum")
+                if f.cls != "unit-only"]
+
+
+def test_the_same_quantity_in_other_units_is_only_a_unit_difference(report):
+    unit_only = find(report, "AWS Lambda", "execution timeout", "maximum", "unit-only")
+    assert unit_only and {c.canonical_value for c in unit_only[0].claims} == {900}
+
+
+def test_default_and_maximum_are_not_a_conflict(report):
+    assert not [f for f in report.findings if f.service == "Amazon Simple Queue Service"
+                and f.attribute == "retention period" and f.cls == "conflict"]
+
+
+def test_900_seconds_and_15_minutes_agree(report):
+    assert not find(report, "AWS Lambda", "execution timeout", "maximum", "conflict")
+
+
+def test_standard_and_fifo_are_never_compared(report):
+    for f in report.findings:
+        assert not {"standard", "FIFO"} <= set((f.context or "").split(", "))
+
+
+def test_each_claim_carries_its_sources(report):
+    for f in report.findings:
+        assert all(c.sources for c in f.claims), f
+
+
+@pytest.fixture(scope="module")
+def dated(tmp_path_factory, vocab):
+    db = tmp_path_factory.mktemp("dated") / "store"
+    notes = FIXTURES / "notes"
+    with open_store(db, write=True) as store:
+        ingest_paths(store, [notes / "dated_contradictions_old.md", notes / "dated_contradictions_new.md"])
+    with open_store(db) as store:
+        return db, check_graph(store, vocab, shapes=False)
+
+
+def test_a_dated_contradiction_is_superseded_by_the_newer_note(dated):
+    _db, result = dated
+    memory = find(result, "AWS Lambda", "memory", "maximum")
+    assert memory and memory[0].cls == "superseded"
+    assert memory[0].claims[0].value == "10,240 MB" and memory[0].claims[0].date == "2024-01-10"
+    assert "10,240 MB" in memory[0].suggestion and "2024-01-10" in memory[0].suggestion
+
+
+def test_enabled_by_default_against_not_enabled_is_a_polarity_finding(dated):
+    _db, result = dated
+    polarity = [f for f in result.findings if f.cls == "polarity" and "encryption" in f.attribute]
+    assert polarity, [f.attribute for f in result.findings]
+    assert {len(c.sources) for c in polarity[0].claims} == {1}
+
+
+def test_cli_exit_codes_and_json(dated, tmp_path):
+    db, _result = dated
+    result = runner.invoke(app, ["check", "--db", str(db), "--json"])
+    assert result.exit_code == 3
+    data = json.loads(result.stdout)
+    assert set(data) == {"checked", "conflicts", "violations"}
+    item = data["conflicts"][0]
+    assert set(item) == {"service", "attribute", "qualifier", "context", "class", "claims", "suggestion", "severity"}
+    assert set(item["claims"][0]) == {"value", "canonical_value", "canonical_unit", "sources"}
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    (clean / "one.md").write_text("# SQS\n- Messages are up to 256 KB in size\n", encoding="utf-8")
+    ok = runner.invoke(app, ["ingest", str(clean), "--db", str(tmp_path / "s")])
+    assert ok.exit_code == 0
+    assert runner.invoke(app, ["check", "--db", str(tmp_path / "s")]).exit_code == 0
+
+
+def test_shacl_violations_are_reported(tmp_path):
+    db = tmp_path / "store"
+    with open_store(db, write=True) as store:
+        store.update('INSERT DATA { GRAPH <urn:bad> { <urn:l> a <https://example.org/kg#Limit> } }')
+        violations = validate_shapes(store)
+    assert violations and any("service" in v.message for v in violations)
