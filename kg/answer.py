@@ -293,7 +293,9 @@ class Answerer:
                 score -= 0.5         # a service filed under the named one
             score += 0.15 * min(len({s.note for s in f.sources}), 4)
             out.append((score, f))
-        out.sort(key=lambda x: -x[0])
+        # ties broken by the facts themselves, never by the order the store returned them in
+        out.sort(key=lambda x: (-round(x[0], 9), -len({s.note for s in x[1].sources}), x[1].service,
+                                x[1].attribute, x[1].qualifier, x[1].contexts, x[1].quantity.canonical_value))
         return out
 
     def _contrasts(self, a, b) -> bool:

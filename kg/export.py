@@ -225,7 +225,7 @@ def write_dot(g: "nx.MultiDiGraph", vocab: Vocabulary, *, title: str = "", focus
         categories.setdefault(cat.pref if cat else "Other", []).append(node)
     out = ["digraph kg {",
            f"  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=12, labelloc=t, label={_q(title)}, "
-           "nodesep=0.35, ranksep=0.9, overlap=false, splines=true, pad=0.3];",
+           "nodesep=0.35, ranksep=0.9, overlap=false, splines=true, pad=0.3, newrank=true];",
            "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11, "
            "fillcolor=\"#ffffff\", color=\"#475569\", margin=\"0.12,0.06\"];",
            "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#64748b\", fontcolor=\"#334155\", arrowsize=0.7];"]

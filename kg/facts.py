@@ -158,7 +158,9 @@ def limit_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str] | N
         value, unit, noun = max(forms[key].items(), key=lambda kv: kv[1])[0]
         fact.quantity = Quantity(value, unit, fact.quantity.text, noun)
         fact.forms = {format_quantity(Quantity(v, u, "", n)): count for (v, u, n), count in forms[key].items()}
-    out = list(merged.values())
+    # a stable order, whatever order the store returns rows in (it follows the notes' paths)
+    out = sorted(merged.values(), key=lambda f: (f.service, f.attribute, f.qualifier, f.contexts,
+                                                 f.quantity.dimension, f.quantity.canonical_value))
     for fact in out:
         fact.sources.sort(key=lambda s: (s.note, s.line))
     return out
@@ -198,7 +200,10 @@ def integration_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[st
             src = Source(_note_name(r["path"]), int(r["line"]), int(r["end"]), r["text"], r.get("date"))
             if src not in fact.sources:
                 fact.sources.append(src)
-    return list(merged.values())
+    out = sorted(merged.values(), key=lambda f: (f.source, f.target, f.relation, f.negative))
+    for fact in out:
+        fact.sources.sort(key=lambda s: (s.note, s.line))
+    return out
 
 
 def service_and_features(vocab: Vocabulary, iri: str) -> list[str]:
