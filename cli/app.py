@@ -297,6 +297,8 @@ def export(
     limits: Annotated[bool, typer.Option("--limits", help="Put each service's key limits on its node")] = False,
     max_neighbours: Annotated[int, typer.Option("--max-neighbours", min=0,
                                                 help="Best-attested neighbours per service at depth 1 (0: all)")] = 12,
+    max_services: Annotated[int, typer.Option("--max-services", min=0,
+                                              help="Without --service: the best-attested services to draw (0: all)")] = 40,
     with_ontology: Annotated[bool, typer.Option("--with-ontology", help="Add the ontology and vocabularies (RDF)")] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file")] = False,
     db: DbOption = None,
@@ -328,12 +330,14 @@ def export(
             vocab = default_vocabulary()
             focus = tuple(resolve_service(s, vocab) for s in service or ())
             graph = diagram_graph(store, vocab, DiagramOptions(focus, depth, tuple(relation or ()), limits,
-                                                               max_neighbours))
+                                                               max_neighbours, max_services))
             names = ", ".join(vocab.service_label(f).replace("Amazon ", "").replace("AWS ", "") for f in focus)
             title = (f"{names}: integrations within {depth} hop{'s' if depth != 1 else ''}, from the notes"
                      if focus else "Integrations in the notes")
             if focus and depth <= 1 and max_neighbours:
                 title += f" (best-attested {max_neighbours} neighbours each; --max-neighbours 0 for all)"
+            if not focus and max_services:
+                title += f" (the {max_services} best-attested services; --max-services 0 for all)"
             data = export_diagram(graph, vocab, chosen, title=title, focus=focus)
     write_output(output, data, force=force)
     if output != "-":

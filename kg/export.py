@@ -83,6 +83,7 @@ class DiagramOptions:
     relations: tuple[str, ...] = ()   # keep only these relation labels
     limits: bool = False              # put key limits on the nodes
     max_neighbours: int = 12          # per focus service at depth 1: the best-attested ones (0: all)
+    max_services: int = 40            # the whole graph: the best-attested services (0: all)
 
 
 def diagram_graph(store: EmbeddedStore, vocab: Vocabulary, options: DiagramOptions) -> "nx.MultiDiGraph":
@@ -111,6 +112,8 @@ def diagram_graph(store: EmbeddedStore, vocab: Vocabulary, options: DiagramOptio
                 for service in focus:
                     keep |= set(_best_neighbours(g, service, options.max_neighbours))
                 g = g.subgraph(keep).copy()
+    if not options.services and options.max_services and g.number_of_nodes() > options.max_services:
+        g = _overview(g, options.max_services)
     g.remove_nodes_from([n for n in list(g) if g.degree(n) == 0 and n not in focus])
     if options.limits:
         from kg.facts import limit_facts
@@ -118,6 +121,21 @@ def diagram_graph(store: EmbeddedStore, vocab: Vocabulary, options: DiagramOptio
         for node in g.nodes:
             g.nodes[node]["limits"] = _key_limits(limit_facts(store, vocab, [node]))
     return g
+
+
+def _overview(g: "nx.MultiDiGraph", most: int) -> "nx.MultiDiGraph":
+    """The `most` services the notes link most (by notes citing their links), and the links among
+    them that more than one note states, or that name a specific relation."""
+    weight: dict[str, int] = {}
+    for u, v, d in g.edges(data=True):
+        notes = len({s.note for s in d["sources"]})
+        weight[u] = weight.get(u, 0) + notes
+        weight[v] = weight.get(v, 0) + notes
+    keep = sorted(weight, key=lambda n: (-weight[n], n))[:most]
+    h = g.subgraph(keep).copy()
+    h.remove_edges_from([(u, v, k) for u, v, k, d in h.edges(keys=True, data=True)
+                         if d["relation"] == "integrates with" and len({s.note for s in d["sources"]}) < 2])
+    return h
 
 
 def _best_neighbours(g: "nx.MultiDiGraph", service: str, most: int) -> list[str]:
@@ -217,7 +235,12 @@ def _q(text: str) -> str:
 
 def write_dot(g: "nx.MultiDiGraph", vocab: Vocabulary, *, title: str = "", focus: tuple[str, ...] = ()) -> str:
     """Graphviz DOT: services clustered by category, edges labelled with their relation, and the
-    citing note lines as tooltips (shown on hover in SVG)."""
+    citing note lines as tooltips (shown on hover in SVG).
+
+    A large drawing without a focus (the overview) is laid out force-directed (fdp) and keeps its
+    relations in the tooltips only: a hundred edge labels are unreadable on a page.
+    """
+    overview = not focus and g.number_of_edges() > 60
     categories: dict[str, list[str]] = {}
     for node in g.nodes:
         c = vocab.services.get(node)
@@ -225,7 +248,8 @@ def write_dot(g: "nx.MultiDiGraph", vocab: Vocabulary, *, title: str = "", focus
         categories.setdefault(cat.pref if cat else "Other", []).append(node)
     out = ["digraph kg {",
            f"  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=12, labelloc=t, label={_q(title)}, "
-           "nodesep=0.35, ranksep=0.9, overlap=false, splines=true, pad=0.3, newrank=true];",
+           "nodesep=0.35, ranksep=0.9, overlap=false, splines=true, pad=0.3, newrank=true"
+           + (", layout=fdp, K=0.9, sep=\"+8\"" if overview else "") + "];",
            "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11, "
            "fillcolor=\"#ffffff\", color=\"#475569\", margin=\"0.12,0.06\"];",
            "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#64748b\", fontcolor=\"#334155\", arrowsize=0.7];"]
@@ -245,7 +269,7 @@ def write_dot(g: "nx.MultiDiGraph", vocab: Vocabulary, *, title: str = "", focus
         style = "dashed" if rels == [PART_OF] else "solid"
         direction = {(True, True): "both", (True, False): "forward", (False, True): "back"}.get(
             (p["forward"], p["backward"]), "none")
-        label = ",\n".join(rels[:3]) + (f"\n+{len(rels) - 3} more" if len(rels) > 3 else "")
+        label = "" if overview else ",\n".join(rels[:3]) + (f"\n+{len(rels) - 3} more" if len(rels) > 3 else "")
         tip = _q(_tooltip(p["sources"]))
         out.append(f"  {_q(a)} -> {_q(b)} [label=\"{label}\", style={style}, dir={direction}, "
                    f"tooltip={tip}, labeltooltip={tip}];")
