@@ -329,14 +329,16 @@ def export(
 
             vocab = default_vocabulary()
             focus = tuple(resolve_service(s, vocab) for s in service or ())
+            picture = chosen in ("dot", "svg", "png", "mermaid")    # GraphML and Cytoscape carry everything
             graph = diagram_graph(store, vocab, DiagramOptions(focus, depth, tuple(relation or ()), limits,
-                                                               max_neighbours, max_services))
+                                                               max_neighbours if picture else 0,
+                                                               max_services if picture else 0))
             names = ", ".join(vocab.service_label(f).replace("Amazon ", "").replace("AWS ", "") for f in focus)
             title = (f"{names}: integrations within {depth} hop{'s' if depth != 1 else ''}, from the notes"
                      if focus else "Integrations in the notes")
-            if focus and depth <= 1 and max_neighbours:
+            if focus and depth <= 1 and max_neighbours and picture:
                 title += f" (best-attested {max_neighbours} neighbours each; --max-neighbours 0 for all)"
-            if not focus and max_services:
+            if not focus and max_services and picture:
                 title += f" (the {max_services} best-attested services; --max-services 0 for all)"
             data = export_diagram(graph, vocab, chosen, title=title, focus=focus)
     write_output(output, data, force=force)
