@@ -13,15 +13,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from _common import bundled_store  # noqa: E402
 from kg.answer import Answerer  # noqa: E402
 from kg.question import parse_question  # noqa: E402
-from kg.store import open_store  # noqa: E402
 from kg.units import parse_quantity  # noqa: E402
 from kg.vocab import default_vocabulary  # noqa: E402
 
@@ -91,16 +91,8 @@ def main() -> None:
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
     rows = load_gold()
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(args.db) if args.db else Path(tmp) / "store"
-        if not args.db:
-            from kg.ingest import ingest_paths
-            from kg.resources import bundled_notes_dir
-
-            with open_store(db, write=True) as store:
-                ingest_paths(store, [bundled_notes_dir()])
-        with open_store(db) as store:
-            result = evaluate(store, rows)
+    with bundled_store(args.db) as store:
+        result = evaluate(store, rows)
     if args.show_misses:
         for row, answer in result["misses"]:
             top = answer.answers[0] if answer.answers else None

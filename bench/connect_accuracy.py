@@ -13,14 +13,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from _common import bundled_store  # noqa: E402
 from kg.paths import PART_OF, connect, graph_from_store  # noqa: E402
-from kg.store import open_store  # noqa: E402
 from kg.vocab import default_vocabulary  # noqa: E402
 
 GOLD = ROOT / "tests" / "gold" / "connect.jsonl"
@@ -66,16 +66,8 @@ def main() -> None:
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
     rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(args.db) if args.db else Path(tmp) / "store"
-        if not args.db:
-            from kg.ingest import ingest_paths
-            from kg.resources import bundled_notes_dir
-
-            with open_store(db, write=True) as store:
-                ingest_paths(store, [bundled_notes_dir()])
-        with open_store(db) as store:
-            result = evaluate(store, rows)
+    with bundled_store(args.db) as store:
+        result = evaluate(store, rows)
     if args.show_misses:
         for r, res in result["misses"]:
             got = f"{res.paths[0].length} hops" if res.paths else res.status
