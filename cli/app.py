@@ -83,6 +83,8 @@ def ingest(
         report = ingest_paths(store, targets, progress=_progress("Ingesting"))
     for path, reason in report.skipped:
         typer.echo(f"Warning: skipped {path}: {reason}.", err=True)
+    if not report.notes and not report.skipped and not report.removed:
+        typer.echo(f"Warning: no note files under {', '.join(str(t) for t in targets)}.", err=True)
     typer.echo(render.ingest_json(report) if as_json else render.ingest_text(report))
     if report.skipped:
         raise typer.Exit(code=4)

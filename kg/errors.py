@@ -15,14 +15,6 @@ class NotesNotFound(KgError):
         self.path = path
 
 
-class NoNotes(KgError):
-    """Nothing to ingest under the given paths."""
-
-    def __init__(self, paths: list[str]) -> None:
-        super().__init__(f"No note files found under {', '.join(paths)}.")
-        self.paths = paths
-
-
 class StoreLocked(KgError):
     """Another kg process is writing to the store."""
 
@@ -39,7 +31,7 @@ class StoreDamaged(KgError):
 
     def __init__(self, path: str, reason: str) -> None:
         super().__init__(
-            f"The store {path} cannot be opened: {reason}. "
+            f"The store {path} cannot be opened: {reason.rstrip('. ')}. "
             "Move it aside and run 'kg ingest' to rebuild it."
         )
         self.path = path

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from kg.errors import NoNotes, NotesNotFound
+from kg.errors import NotesNotFound
 from kg.extract import EXTRACTOR_VERSION, Extractor
 from kg.graph import VOCABULARY_GRAPH, build_note_triples, note_iri, vocabulary_triples
 from kg.notes import UnreadableNote, decode_note
@@ -21,7 +21,8 @@ from kg.store import EmbeddedStore
 from kg.namespaces import KG
 from kg.vocab import Vocabulary, default_vocabulary
 
-MAX_NOTE_BYTES = int(os.environ.get("KG_MAX_NOTE_BYTES", str(64 * 1024 * 1024)))
+# A note's graph is built in memory before it is written: 16 MB of notes is ~5 million triples
+MAX_NOTE_BYTES = int(os.environ.get("KG_MAX_NOTE_BYTES", str(16 * 1024 * 1024)))
 _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".obsidian", ".trash"}
 
 Progress = Callable[[int, int, str], None]
@@ -73,6 +74,10 @@ def discover(paths: list[Path], report: IngestReport) -> list[tuple[Path, Path]]
                 dirnames[:] = []
                 continue
             visited_dirs.add((st.st_dev, st.st_ino))
+            for d in [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
+                # links to folders are not followed: they can loop back on themselves
+                report.skipped.append((os.path.join(dirpath, d), "symbolic link to a folder (not followed)"))
+                dirnames.remove(d)
             dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
             for name in sorted(filenames):
                 if name.startswith("."):
@@ -107,15 +112,12 @@ def ingest_paths(store: EmbeddedStore, paths: list[Path], *, progress: Progress 
 
     Raises:
         NotesNotFound: a path does not exist.
-        NoNotes: no file at all under the paths.
     """
     started = time.perf_counter()
     report = IngestReport()
     vocab = vocab or default_vocabulary()
     version = f"{EXTRACTOR_VERSION}+{vocab.digest}"
     files = discover(paths, report)
-    if not files and not report.skipped:
-        raise NoNotes([str(p) for p in paths])
     stored = _stored_notes(store)
     _refresh_vocabulary(store, vocab)
     extractor: Extractor | None = None

@@ -220,6 +220,32 @@ def _is_heading_candidate(text: str) -> bool:
             and not text.startswith(("(", "$", "/", "~", "{", "[", "\"", "'", "`", "⇒", "→")))
 
 
+MAX_STATEMENT_CHARS = 2000
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+
+
+def _pieces(text: str) -> list[str]:
+    """Split an over-long statement at sentence ends, else at spaces, into pieces under the limit."""
+    out: list[str] = []
+    current = ""
+    for sentence in _SENTENCE_END.split(text):
+        while len(sentence) > MAX_STATEMENT_CHARS:
+            cut = sentence.rfind(" ", 0, MAX_STATEMENT_CHARS)
+            cut = cut if cut > 0 else MAX_STATEMENT_CHARS
+            if current:
+                out.append(current)
+                current = ""
+            out.append(sentence[:cut])
+            sentence = sentence[cut:].lstrip()
+        if current and len(current) + len(sentence) + 1 > MAX_STATEMENT_CHARS:
+            out.append(current)
+            current = ""
+        current = f"{current} {sentence}" if current else sentence
+    if current:
+        out.append(current)
+    return out
+
+
 @dataclass
 class _Block:
     kind: str
@@ -274,8 +300,14 @@ class _Reader:
         text = clean_text(b.text)
         if not text or not re.search(r"\w", text):
             return
-        self.out.append(Statement(text, b.line, b.end_line, b.headings, b.parents, b.kind,
-                                  "\n".join(b.raw)))
+        raw = "\n".join(b.raw)
+        if len(text) <= MAX_STATEMENT_CHARS:
+            self.out.append(Statement(text, b.line, b.end_line, b.headings, b.parents, b.kind, raw))
+            return
+        # A 5 MB line is not one statement: read it in sentence-sized pieces, each citing the line
+        for piece in _pieces(text):
+            if " " in piece.strip() or len(piece) < 200:     # an unbroken 2,000-character token is a blob
+                self.out.append(Statement(piece, b.line, b.end_line, b.headings, b.parents, b.kind, piece))
 
     def start(self, kind: str, lineno: int, raw: str, text: str, parents: tuple[str, ...] = (),
               indent: int = 0) -> None:
