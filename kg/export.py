@@ -350,14 +350,16 @@ def write_cytoscape(g: "nx.MultiDiGraph", vocab: Vocabulary) -> str:
     for node in sorted(g.nodes):
         c = vocab.services.get(node)
         cat = vocab.categories.get(c.category) if c and c.category else None
-        nodes.append({"data": {"id": node, "label": _short(vocab, node), "name": vocab.service_label(node),
+        nodes.append({"data": {"id": node, "value": node, "label": _short(vocab, node), "name": vocab.service_label(node),
                                "category": cat.pref if cat else "Other"}})
     edges = []
     for i, ((u, v, rel), d) in enumerate(sorted(_edges(g).items())):
-        edges.append({"data": {"id": f"e{i}", "source": u, "target": v, "relation": rel,
+        edges.append({"data": {"id": f"e{i}", "source": u, "target": v, "key": rel, "relation": rel,
                                "directed": bool(d["directed"]),
                                "sources": [{"note": s.note, "line": s.line, "text": s.text} for s in d["sources"]]}})
-    return json.dumps({"elements": {"nodes": nodes, "edges": edges}}, ensure_ascii=False, indent=1)
+    # data/directed/multigraph: the keys networkx's cytoscape reader also wants; Cytoscape.js ignores them
+    return json.dumps({"data": {"name": "kg"}, "directed": True, "multigraph": True,
+                       "elements": {"nodes": nodes, "edges": edges}}, ensure_ascii=False, indent=1)
 
 
 def export_diagram(g: "nx.MultiDiGraph", vocab: Vocabulary, fmt: str, *, title: str = "",

@@ -94,8 +94,13 @@ def test_graphml_reads_back_with_networkx_and_igraph(bundled_db, tmp_path):
     assert {d["relation"] for _u, _v, d in g.edges(data=True)} >= {"triggers", "delivers to"}
 
 
-def test_cytoscape_json_has_elements(bundled_db):
+def test_cytoscape_json_reads_back_with_networkx(bundled_db):
+    import networkx as nx
+
     data = json.loads(export(bundled_db, "-f", "cytoscape", "--service", "Lambda"))
+    g = nx.cytoscape_graph(data)
+    assert g.number_of_nodes() == len(data["elements"]["nodes"]) > 5
+    assert g.number_of_edges() == len(data["elements"]["edges"])
     nodes, edges = data["elements"]["nodes"], data["elements"]["edges"]
     ids = {n["data"]["id"] for n in nodes}
     assert all(e["data"]["source"] in ids and e["data"]["target"] in ids for e in edges)

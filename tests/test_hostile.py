@@ -222,6 +222,24 @@ def test_a_kill_during_ingest_leaves_every_note_whole(tmp_path):
     assert resumed.exit_code == 0 and stats(db)["notes"] == before["notes"] + 3000
 
 
+def test_ctrl_c_during_ingest_stops_cleanly_and_keeps_the_graph(tmp_path):
+    db = tmp_path / "store"
+    ingest(db, NOTES / "003_3f18f43faf6af0b4.txt")
+    before = stats(db)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(3000):
+        (folder / f"n{i:04d}.md").write_text(f"# SQS\n- Messages are up to {i + 1} KB in size\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "ingest", str(folder), "--db", str(db)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Interrupted" in err and "Traceback" not in err
+    after = stats(db)
+    assert after["notes"] >= before["notes"] and after["unsourced"] == 0
+
+
 def test_a_failed_write_leaves_the_store_unchanged(tmp_path, monkeypatch):
     db = tmp_path / "store"
     ingest(db, NOTES / "003_3f18f43faf6af0b4.txt")
