@@ -90,7 +90,7 @@ def main() -> None:
                   f"peak RSS {peak / 2**20:7.1f} MiB", flush=True)
             shutil.rmtree(corpus)
     if len(rows) > 1:
-        (s0, b0, t0, m0, _f0, _n0), (s1, b1, t1, m1, _f1, _n1) = rows[0], rows[-1]
+        (_s0, b0, t0, m0, _f0, _n0), (_s1, b1, t1, m1, _f1, _n1) = rows[0], rows[-1]
         print(f"size ratio {b1 / b0:.1f}x -> time ratio {t1 / t0:.1f}x "
               f"(per-MB cost ratio {(t1 / b1) / (t0 / b0):.2f}; 1.00 is linear), "
               f"peak memory ratio {m1 / m0:.2f}x")

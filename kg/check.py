@@ -1,9 +1,15 @@
-"""Graph integrity: validate the stored graph against ontology/shapes.ttl with pySHACL."""
+"""Where the notes disagree, and whether the graph is well formed.
+
+Value conflicts among limits, polarity conflicts among statements, and SHACL validation of the
+stored graph against ontology/shapes.ttl with pySHACL.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
+from kg.facts import IntegrationFact, LimitFact, Source
 from kg.resources import shapes_path
 from kg.store import EmbeddedStore
 
@@ -69,10 +75,6 @@ def value_conflicts(facts: list, vocab) -> list[list]:
 
 # ---------------------------------------------------------------- kg check: findings
 
-import re  # noqa: E402  (kept with the code that uses it)
-from dataclasses import field  # noqa: E402
-
-from kg.facts import IntegrationFact, LimitFact, Source  # noqa: E402
 
 
 @dataclass

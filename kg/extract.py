@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Iterator
 
 from kg.notes import Note, Statement, clean_text, parse_text
-from kg.units import COUNT, Quantity, QuantityMatch, find_quantities
+from kg.units import Quantity, QuantityMatch, find_quantities
 from kg.namespaces import KG
 from kg.vocab import KindFinder, KindHit, Mention, PhraseFinder, Vocabulary, content_stems
 
@@ -180,8 +180,6 @@ class Extractor:
         if not found:
             return
         mentions = self._services_in(text, cache)
-        context_subject = None
-        context_subject_done = False
         kind_hits = self.kinds.find(text)
         ctx_hits = [m for m in self.contexts.find(text)
                     if not any(q.start <= m.start < q.end for q in found)]
@@ -436,7 +434,7 @@ class Extractor:
             # "no integration with"), not when it trails after it ("directly, no queue needed")
             negative = bool(_NEGATION.search(text[max(ca, cue.start - 30):cue.start])) or \
                 bool(_NEGATION.fullmatch(cue.label.split()[0]))
-            before = self._subject_list([m for m in clause_all if m.end <= cue.start], text)
+            before = _subject_list_of([m for m in clause_all if m.end <= cue.start], text)
             after = _distinct([m for m in clause_all if m.start >= cue.end])
             if passive:
                 # "X is triggered by Y": the services after the cue are the sources
@@ -459,13 +457,8 @@ class Extractor:
                         continue
                     if s_iri in self._ancestors(t_iri) or t_iri in self._ancestors(s_iri):
                         continue   # "DynamoDB Streams" and "DynamoDB": a part, not an integration
-                    relation = cue_iri = self._relation_of(cue, passive)
-                    yield IntegrationClaim(s_iri, t_iri, relation, cue_iri != self.generic_relation,
+                    yield IntegrationClaim(s_iri, t_iri, cue.iri, cue.iri != self.generic_relation,
                                            negative, st)
-
-    @staticmethod
-    def _subject_list(before: list[Mention], text: str) -> list[Mention]:
-        return _subject_list_of(before, text)
 
     def _inherited_integrations(self, st: Statement, mentions: list[Mention],
                                 cache: dict[str, list[Mention]]) -> Iterator[IntegrationClaim]:
@@ -494,9 +487,6 @@ class Extractor:
                 continue
             source, target = (m.iri, subject) if passive else (subject, m.iri)
             yield IntegrationClaim(source, target, cue.iri, cue.iri != self.generic_relation, negative, st)
-
-    def _relation_of(self, cue: Mention, passive: bool) -> str:
-        return cue.iri
 
     def _pick_cue(self, cues: list[tuple[Mention, bool]], ms: list[Mention]) -> tuple[Mention, bool]:
         first, last = ms[0].start, ms[-1].end
@@ -575,5 +565,4 @@ def extract_claims(note: Note, vocab: Vocabulary) -> Extraction:
     return Extractor(vocab).extract(note)
 
 
-__all__ = ["EXTRACTOR_VERSION", "Extraction", "Extractor", "IntegrationClaim", "LimitClaim",
-           "content_stems", "extract_claims", "COUNT"]
+__all__ = ["EXTRACTOR_VERSION", "Extraction", "Extractor", "IntegrationClaim", "LimitClaim", "extract_claims"]

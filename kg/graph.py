@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 from kg.extract import Extraction
-from kg.namespaces import BASE, DCTERMS, KG, PROV, QUDT, RDF, RDFS, UNIT, VOCABULARY_GRAPH, XSD
+from kg.namespaces import BASE, DCTERMS, KG, PROV, QUDT, RDF, RDFS, UNIT, XSD
 from kg.vocab import Vocabulary
 QUALIFIERS = {q: KG + q for q in ("maximum", "minimum", "default", "exact")}
 CANONICAL_QUDT = {"B": "BYTE", "s": "SEC", "count": "NUM", "count/s": "NUM-PER-SEC",

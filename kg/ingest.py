@@ -15,10 +15,10 @@ from typing import Callable
 
 from kg.errors import NotesNotFound
 from kg.extract import EXTRACTOR_VERSION, Extractor
-from kg.graph import VOCABULARY_GRAPH, build_note_triples, note_iri, vocabulary_triples
+from kg.graph import build_note_triples, note_iri, vocabulary_triples
 from kg.notes import UnreadableNote, decode_note
 from kg.store import EmbeddedStore
-from kg.namespaces import KG
+from kg.namespaces import KG, VOCABULARY_GRAPH
 from kg.vocab import Vocabulary, default_vocabulary
 
 # A note's graph is built in memory before it is written: 16 MB of notes is ~5 million triples

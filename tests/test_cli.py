@@ -4,7 +4,7 @@ from typer.testing import CliRunner
 
 from cli.app import app
 
-from conftest import FIXTURES, NOTES
+from conftest import FIXTURES
 
 runner = CliRunner()
 

@@ -1,7 +1,6 @@
 """kg connect and kg describe on the real notes; the gold pairs of tests/gold/connect.jsonl."""
 
 import json
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
