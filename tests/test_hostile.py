@@ -199,19 +199,25 @@ def test_a_locked_store_fails_with_a_clear_message(tmp_path):
     assert "locked by another kg process" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_a_kill_during_ingest_leaves_every_note_whole(tmp_path):
-    db = tmp_path / "store"
-    ingest(db, NOTES)
-    before = stats(db)
+def start_long_ingest(tmp_path, db):
+    """An ingest of 3,000 notes in another process, running long enough to be interrupted."""
     folder = tmp_path / "many"
     folder.mkdir()
     for i in range(3000):
         (folder / f"n{i:04d}.md").write_text(f"# SQS\n- Messages are up to {i + 1} KB in size\n", encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "cli", "ingest", str(folder), "--db", str(db)], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(2.5)
+    return folder, proc
+
+
+def test_a_kill_during_ingest_leaves_every_note_whole(tmp_path):
+    db = tmp_path / "store"
+    ingest(db, NOTES)
+    before = stats(db)
+    folder, proc = start_long_ingest(tmp_path, db)
     proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    proc.communicate()
     after = stats(db)        # the store opens: no damage
     assert after["notes"] >= before["notes"]
     with open_store(db) as store:
@@ -226,13 +232,7 @@ def test_ctrl_c_during_ingest_stops_cleanly_and_keeps_the_graph(tmp_path):
     db = tmp_path / "store"
     ingest(db, NOTES / "003_3f18f43faf6af0b4.txt")
     before = stats(db)
-    folder = tmp_path / "many"
-    folder.mkdir()
-    for i in range(3000):
-        (folder / f"n{i:04d}.md").write_text(f"# SQS\n- Messages are up to {i + 1} KB in size\n", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "ingest", str(folder), "--db", str(db)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(2.5)
+    _folder, proc = start_long_ingest(tmp_path, db)
     proc.send_signal(signal.SIGINT)
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and "Interrupted" in err and "Traceback" not in err
