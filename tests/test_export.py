@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -107,9 +108,33 @@ def test_cytoscape_json_reads_back_with_networkx(bundled_db):
     assert all(e["data"]["sources"] for e in edges if e["data"]["relation"] != "part of")
 
 
-def test_mermaid_is_a_flowchart_with_subgraphs(bundled_db):
+TOOLS = Path(__file__).resolve().parent / "tools"
+needs_mermaid = pytest.mark.skipif(not (TOOLS / "node_modules" / "mermaid").exists() and not os.environ.get("CI"),
+                                   reason="Mermaid's parser is not installed (npm install --prefix tests/tools)")
+
+
+@needs_mermaid
+def test_mermaid_reads_back_with_mermaids_own_parser(bundled_db, tmp_path):
     text = export(bundled_db, "-f", "mermaid", "--service", "SNS").decode()
-    assert text.startswith("flowchart LR") and "subgraph" in text and "-->|" in text
+    assert text.startswith("flowchart LR") and "subgraph" in text
+    path = tmp_path / "sns.mmd"
+    path.write_text(text, encoding="utf-8")
+    done = subprocess.run(["node", str(TOOLS / "mermaid_parse.mjs"), str(path)], capture_output=True, text=True,
+                          timeout=120, check=True)
+    parsed = json.loads(done.stdout)
+    nodes = {line.split("[")[0].strip() for line in text.splitlines() if "[\"" in line and "subgraph" not in line}
+    edges = [line for line in text.splitlines() if "|\"" in line]
+    assert parsed["type"].startswith("flowchart")
+    assert parsed["nodes"] == len(nodes) and parsed["edges"] == len(edges)
+
+
+@needs_mermaid
+def test_the_mermaid_parser_rejects_a_broken_flowchart(tmp_path):
+    path = tmp_path / "bad.mmd"
+    path.write_text("flowchart LR\n  a -->|x| \n", encoding="utf-8")
+    done = subprocess.run(["node", str(TOOLS / "mermaid_parse.mjs"), str(path)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 1
 
 
 def test_relation_filter_keeps_only_those_relations(bundled_db):
