@@ -193,9 +193,19 @@ class EmbeddedStore:
     def drop_graph(self, graph: str) -> None:
         self.update(f"DROP SILENT GRAPH <{graph}>")
 
-    def quads(self):
-        """Every quad of every named graph (for export)."""
-        return self._store.quads_for_pattern(None, None, None, None)
+    def quads(self, graph: Any = None):
+        """Every quad of one named graph, or of every graph (for export)."""
+        return self._store.quads_for_pattern(None, None, None, graph)
+
+    def graph_names(self) -> list[Any]:
+        """The named graphs, in a stable order."""
+        return sorted(self._store.named_graphs(), key=lambda g: g.value)
+
+    def merged_triples(self, *, exclude: tuple[str, ...] = ()):
+        """Each triple of the named graphs once, leaving out the graphs in `exclude`."""
+        skip = ", ".join(f"<{g}>" for g in exclude)
+        where = "GRAPH ?g { ?s ?p ?o }" + (f" FILTER (?g NOT IN ({skip}))" if exclude else "")
+        return self._store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {where} }} }}")
 
     def dump(self, fmt: str = "nq") -> bytes:
         """Serialise the whole dataset (N-Quads or TriG)."""
