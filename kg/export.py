@@ -47,8 +47,9 @@ def export_rdf(store: EmbeddedStore, fmt: str, *, with_ontology: bool = False) -
     """Serialise the notes' graphs (and the vocabularies with `with_ontology`).
 
     TriG, N-Quads and JSON-LD keep one named graph per note; Turtle and N-Triples merge them,
-    each triple once. The quads stream from the store to the serialiser: nothing is collected
-    in Python (`bench/export.py` measured 1.8x faster than building lists and a set).
+    each triple once (SELECT DISTINCT, in the store). The quads stream from the store to the
+    serialiser and are never collected in Python: at 100x, `bench/export.py` measured Turtle in
+    67 s against 117 s when they were gathered in a list and a set.
     """
     import itertools
 
