@@ -13,42 +13,41 @@ import argparse
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from _common import bundled_store  # noqa: E402
 from kg.facts import Source  # noqa: E402
 from kg.paths import find_paths, graph_from_store  # noqa: E402
 
 
-def bundled(queries: int) -> None:
-    from kg.ingest import ingest_paths
-    from kg.resources import bundled_notes_dir
-    from kg.store import open_store
-    from kg.vocab import default_vocabulary
-
-    vocab = default_vocabulary()
-    with tempfile.TemporaryDirectory() as tmp:
-        with open_store(Path(tmp) / "s", write=True) as store:
-            ingest_paths(store, [bundled_notes_dir()])
-        with open_store(Path(tmp) / "s") as store:
-            started = time.perf_counter()
-            g = graph_from_store(store, vocab)
-            load = time.perf_counter() - started
-    nodes = sorted(g.nodes)
-    rng = random.Random(7)
+def time_queries(g, pairs) -> tuple[float, float]:
+    """Median and 95th-percentile seconds of `find_paths` over `pairs`."""
     times = []
-    for _ in range(queries):
-        a, b = rng.sample(nodes, 2)
+    for a, b in pairs:
         started = time.perf_counter()
         find_paths(g, a, b, max_hops=3)
         times.append(time.perf_counter() - started)
+    return statistics.median(times), sorted(times)[int(0.95 * len(times))]
+
+
+def bundled(queries: int) -> None:
+    from kg.vocab import default_vocabulary
+
+    vocab = default_vocabulary()
+    with bundled_store() as store:
+        started = time.perf_counter()
+        g = graph_from_store(store, vocab)
+        load = time.perf_counter() - started
+    nodes = sorted(g.nodes)
+    rng = random.Random(7)
+    median, p95 = time_queries(g, [rng.sample(nodes, 2) for _ in range(queries)])
     print(f"bundled: {g.number_of_nodes()} services, {g.number_of_edges()} edges; load {load * 1000:.0f} ms; "
-          f"query median {statistics.median(times) * 1000:.2f} ms, p95 {sorted(times)[int(0.95 * len(times))] * 1000:.2f} ms "
-          f"({queries} random pairs)")
+          f"query median {median * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms ({queries} random pairs)")
 
 
 def synthetic(services: int, integrations: int, queries: int) -> None:
@@ -70,15 +69,10 @@ def synthetic(services: int, integrations: int, queries: int) -> None:
     started = time.perf_counter()
     find_paths(g, 0, 1, max_hops=3)      # builds the cached simple graphs
     first = time.perf_counter() - started
-    times = []
-    for _ in range(queries):
-        a, b = rng.randrange(services), rng.randrange(services)
-        started = time.perf_counter()
-        find_paths(g, a, b, max_hops=3)
-        times.append(time.perf_counter() - started)
+    median, p95 = time_queries(g, [(rng.randrange(services), rng.randrange(services)) for _ in range(queries)])
     print(f"synthetic: {g.number_of_nodes():,} services, {g.number_of_edges():,} integrations; build {build:.1f} s, "
-          f"first query {first:.1f} s; query median {statistics.median(times) * 1000:.1f} ms, "
-          f"p95 {sorted(times)[int(0.95 * len(times))] * 1000:.1f} ms ({queries} random pairs)")
+          f"first query {first:.1f} s; query median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms "
+          f"({queries} random pairs)")
 
 
 def main() -> None:
