@@ -61,9 +61,7 @@ def export_rdf(store: EmbeddedStore, fmt: str, *, with_ontology: bool = False) -
         quads = itertools.chain.from_iterable(store.quads(g) for g in graphs)
         return ox.serialize(quads, format=target)
     triples = store.merged_triples(exclude=() if with_ontology else (VOCABULARY_GRAPH,))
-    if fmt == "turtle":
-        return ox.serialize(triples, format=target, prefixes=_PREFIXES)
-    return ox.serialize(triples, format=target)
+    return ox.serialize(triples, format=target, prefixes=_PREFIXES if fmt == "turtle" else None)
 
 
 _PREFIXES = {"kg": "https://example.org/kg#", "svc": "https://example.org/kg/service/",

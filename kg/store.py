@@ -193,8 +193,8 @@ class EmbeddedStore:
     def drop_graph(self, graph: str) -> None:
         self.update(f"DROP SILENT GRAPH <{graph}>")
 
-    def quads(self, graph: Any = None):
-        """Every quad of one named graph, or of every graph (for export)."""
+    def quads(self, graph: Any):
+        """Every quad of one named graph (for export)."""
         return self._store.quads_for_pattern(None, None, None, graph)
 
     def graph_names(self) -> list[Any]:
