@@ -78,6 +78,7 @@ class Answerer:
             return self._connect(store, question)
         avoid = {w for w in question.words if stem(w) in self.kind_words or w in self.qualifier_words}
         hits = find_service_names(question.words, self.vocab, avoid=avoid, index=self.index)
+        hits = self._narrowest(hits)
         if len(hits) > 1:
             # "the most RAM for a Lambda function": RAM the memory, not AWS Resource Access Manager
             hits = [h for h in hits if not (h.end - h.start == 1 and stem(h.words) in self.kind_words)] or hits
@@ -116,6 +117,23 @@ class Answerer:
         return self._facts_cache["graph"]
 
     # ------------------------------------------------------------ services
+
+    def _narrowest(self, hits: list[NameHit]) -> list[NameHit]:
+        """ "RDS Aurora", "S3 Glacier": a service named right before one filed under it only qualifies it."""
+        out = []
+        for i, h in enumerate(hits):
+            nxt = hits[i + 1] if i + 1 < len(hits) else None
+            if nxt and nxt.start == h.end and h.iri in self._ancestors(nxt.iri):
+                continue
+            out.append(h)
+        return out
+
+    def _ancestors(self, iri: str) -> set[str]:
+        out, parent = set(), self.vocab.parent_service(iri)
+        while parent and parent not in out:
+            out.add(parent)
+            parent = self.vocab.parent_service(parent)
+        return out
 
     def _scope(self, hits: list[NameHit]) -> list[str]:
         """The named services, their features, then the services they are part of.
@@ -159,7 +177,17 @@ class Answerer:
         """No service named: answer only if one service's fact clearly fits ("BatchWriteItem size")."""
         if "*" not in self._facts_cache:
             self._facts_cache["*"] = limit_facts(store, self.vocab, None)
-        scored = self._score(question, [], self._facts_cache["*"], require_kind=True)
+        every = self._facts_cache["*"]
+        # a condition only one service's facts carry names that service ("BatchGetItem": DynamoDB)
+        asked = self._distinguishing(self._wanted_contexts(question))
+        owners = {self.vocab.root_service(f.service) for f in every if asked & set(f.contexts)}
+        if len(owners) == 1:
+            root = owners.pop()
+            scored = self._score(question, [NameHit(root, -1, -1, 0.0, "")],
+                                 [f for f in every if self.vocab.root_service(f.service) == root])
+            if scored and scored[0][0] >= MIN_SCORE:
+                return self._assemble(question, scored)
+        scored = self._score(question, [], every, require_kind=True)
         if not scored or scored[0][0] < MIN_SCORE + 2:
             return self._unknown_service(question)
         best = scored[0][0]
@@ -194,13 +222,17 @@ class Answerer:
 
     # ------------------------------------------------------------ scoring facts
 
-    def _wanted_qualifier(self, question: Question) -> str | None:
-        """The qualifier the question asks for: a cue word or phrase of the vocabulary, else none."""
+    def _wanted_qualifier(self, question: Question) -> tuple[str | None, bool]:
+        """The qualifier the question asks for, and whether a cue word names it.
+
+        A cue word or phrase of the vocabulary names it; "how long", "how many" only imply a
+        maximum ("how long does a standard retrieval take" asks for the one duration stated).
+        """
         text = f" {' '.join(question.words)} "
         for phrase, qualifier in self.qualifier_phrases:       # longest first: "by default" before "default"
             if f" {phrase} " in text:
-                return qualifier
-        return "maximum" if question.implied_maximum else None
+                return qualifier, not phrase.startswith("how ")
+        return ("maximum", False) if question.implied_maximum else (None, False)
 
     def _wanted_contexts(self, question: Question) -> set[str]:
         """Contexts the question names; "without batching" is unbatched, not also batching."""
@@ -242,8 +274,9 @@ class Answerer:
             # "largest payload an SQS queue accepts": "payload" alone names Lambda's invocation
             # payload, which SQS has none of; fall back to the words the facts' labels share
             asked_kinds = {}
-        qualifier = self._wanted_qualifier(question)
+        qualifier, explicit = self._wanted_qualifier(question)
         contexts = self._wanted_contexts(question)
+        ancestors = {a for n in named for a in self._ancestors(n)} - named
         out = []
         for f in facts:
             score = 0.0
@@ -259,6 +292,8 @@ class Answerer:
                 score += 4           # "retention period" stated on a line about backups
             elif asked_kinds and f.kind:
                 continue             # the question names another kind of limit: never offer this one
+            elif asked_kinds and self._fits_by_context(f, asked_kinds, contexts):
+                score += 3           # "BatchGetItem ⇒ ... (16MB max)": a size stated under the asked operation
             label_stems = {stem(w) for w in re.findall(r"[A-Za-z0-9]+", f.attribute.lower())}
             if f.kind:
                 label_stems |= {stem(w) for label in self.vocab.kinds[f.kind].labels
@@ -269,18 +304,21 @@ class Answerer:
                           - _GENERIC_STEMS) if f.kind in self.vocab.kinds else set()
             if not (f.kind and (f.kind in asked_kinds or self._related_kind(f.kind, asked_kinds)
                                 or self._evidenced_broader(f, asked_kinds))) and \
+                    not (not f.kind and self._fits_by_context(f, asked_kinds, contexts)) and \
                     not (rest_stems & name_stems) and \
                     not (rest_stems & label_stems - _GENERIC_STEMS - self._context_stems):
                 continue             # only "size", "limit" or "per account" in common: not the same thing
             score += 1.5 * overlap
             if question.dimension and f.quantity.dimension != question.dimension and not (
-                    question.dimension == "Count" and f.quantity.dimension == "Rate"):
+                    (question.dimension, f.quantity.dimension) in _COMPATIBLE_DIMENSIONS):
                 score -= 4
             if qualifier:
                 if f.qualifier == qualifier:
                     score += 2
-                elif f.qualifier != "exact":
-                    score -= 2.5
+                elif f.qualifier == "exact":
+                    score += 0 if explicit else 1      # "how long does it take": the one duration stated
+                else:
+                    score -= 2.5 if explicit else 1.5
             else:
                 score += {"maximum": 0.6, "default": 0.8, "exact": 0.4, "minimum": 0.0}[f.qualifier]
             if contexts:
@@ -289,6 +327,8 @@ class Answerer:
                 score -= 0.3 * len(f.contexts)
             if f.service in named:
                 score += 0.5         # the service itself before its features
+            elif f.service in ancestors:
+                score -= 1.0         # the service a named one is part of: a fallback
             elif self.vocab.root_service(f.service) not in {self.vocab.root_service(n) for n in named}:
                 score -= 0.5         # a service filed under the named one
             score += 0.15 * min(len({s.note for s in f.sources}), 4)
@@ -297,6 +337,13 @@ class Answerer:
         out.sort(key=lambda x: (-round(x[0], 9), -len({s.note for s in x[1].sources}), x[1].service,
                                 x[1].attribute, x[1].qualifier, x[1].contexts, x[1].quantity.canonical_value))
         return out
+
+    def _fits_by_context(self, f: LimitFact, asked: dict[str, int], contexts: set[str]) -> bool:
+        """A free-labelled fact of the asked kind's dimension, stated under a distinguishing
+        condition the question names ("BatchGetItem response size" and "BatchGetItem ⇒ ... 16MB max")."""
+        if f.kind or not asked or not (self._distinguishing(contexts) & set(f.contexts)):
+            return False
+        return any(f.quantity.dimension in self.vocab.kinds[k].dimensions for k in asked if k in self.vocab.kinds)
 
     def _contrasts(self, a, b) -> bool:
         """Do two sets of contexts contradict each other (zipped and unzipped)?"""
@@ -464,6 +511,10 @@ def prepare_tables(vocab: Vocabulary) -> dict:
     vocab.derived["answer"] = tables
     return tables
 
+
+# a question's dimension cue and the fact dimensions that still answer it: "how many requests
+# per second" (Count) and a rate; "throughput" (Rate) and 1 MB/s
+_COMPATIBLE_DIMENSIONS = {("Count", "Rate"), ("Rate", "DataRate")}
 
 _GENERIC_STEMS = {"size", "limit", "time", "number", "count", "rate", "value", "max", "maximum", "min",
                   "minimum", "default", "total", "amount", "period", "length", "quota"}

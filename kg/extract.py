@@ -358,7 +358,20 @@ class Extractor:
                 if _LIMITISH.search(text):
                     return "maximum"
             return "exact"
-        return best.rsplit("#", 1)[-1]
+        qualifier = best.rsplit("#", 1)[-1]
+        if qualifier == "maximum" and self._default_quota(st.text, qm, hits, found, ca):
+            return "default"
+        return qualifier
+
+    @staticmethod
+    def _default_quota(text: str, qm: QuantityMatch, hits: list[Mention], found: list[QuantityMatch],
+                       ca: int) -> bool:
+        """ "Default max of 4 EIPs", "by default you can create up to 5 VPCs": a default quota."""
+        for h in hits:
+            if h.iri.endswith("#default") and ca <= h.start and h.end <= qm.start and qm.start - h.end <= 45 \
+                    and not any(h.start - 15 <= o.end and o.start < qm.start for o in found if o is not qm):
+                return True     # ...unless the cue trails another value: "512 MB default, up to 10,240 MB"
+        return False
 
     def _pick_contexts(self, st: Statement, qm: QuantityMatch, hits: list[Mention],
                        found: list[QuantityMatch], ca: int, cb: int, kind: str | None) -> tuple[str, ...]:
@@ -367,14 +380,25 @@ class Extractor:
         for h in hits:
             if not (ca <= h.start < cb):
                 continue
-            nearest = min(found, key=lambda o: min(abs(h.start - o.end), abs(o.start - h.end)))
+            if _TOPIC.match(st.text[h.end:]) and not any(o.start < h.start for o in found):
+                out.append(h.iri)   # "BatchGetItem ⇒ up to 100 items (16MB max)": the line's topic
+                continue
+            near = [o for o in found if ca <= o.start < cb]
+            nearest = min(near, key=lambda o: min(abs(h.start - o.end), abs(o.start - h.end)))
             gap = min(abs(h.start - nearest.end), abs(nearest.start - h.end))
-            if gap <= 25 and len(found) > 1:
-                if nearest is qm or (qm.range_id >= 0 and nearest.range_id == qm.range_id):
+            if gap <= 25 and len(near) > 1:
+                if nearest is qm or (qm.range_id >= 0 and nearest.range_id == qm.range_id) or \
+                        (_coordinated(st.text, qm, nearest) and (h.end <= min(qm.start, nearest.start)
+                                                                 or h.label.lower().startswith("per "))):
+                    # "1 MB/s or 1000 messages/s per shard": both per shard; but "300/s or 3000
+                    # with batching": only the second is batched
                     out.append(h.iri)
             else:
                 out.append(h.iri)
-        for text in (*st.parents, *st.headings[-1:]):
+        # a wide table row carries its column headers inline ("Aurora Replica: Up to 15; MySQL
+        # Replica: Up to 5"), found in the clause above; each header is not every cell's context
+        inherited = st.parents if not (st.kind == "row" and len(st.parents) > 2) else ()
+        for text in (*inherited, *st.headings[-1:]):
             out.extend(m.iri for m in self.contexts.find(text))
         # "long polling" is no context of the long polling wait time, nor "delay queue" of the
         # delivery delay: they are the kind's own words
@@ -512,6 +536,16 @@ def _subject_list_of(before: list[Mention], text: str) -> list[Mention]:
         else:
             break
     return _distinct(out)
+
+
+_TOPIC = re.compile(r"^[\s`*_]*(?:⇒|=>|->|→|:|–|—|\s-\s)")
+_COORDINATION = re.compile(r"^\s*(?:,|/|or|and|,\s*or|,\s*and)\s*$", re.IGNORECASE)
+
+
+def _coordinated(text: str, a: QuantityMatch, b: QuantityMatch) -> bool:
+    """Two values joined only by "or"/"and" ("1 MB/s or 1000 messages/s"): alternatives of one limit."""
+    first, second = (a, b) if a.start < b.start else (b, a)
+    return bool(_COORDINATION.match(text[first.end:second.start]))
 
 
 def _contains(seq: tuple[str, ...], part: tuple[str, ...]) -> bool:
