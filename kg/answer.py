@@ -62,6 +62,7 @@ class Answerer:
         self.index = tables["index"]
         self.kinds = tables["kinds"]
         self.kind_words = tables["kind_words"]
+        self.kind_labels = tables["kind_labels"]
         self.qualifier_words = tables["qualifier_words"]
         self.qualifier_phrases = tables["qualifier_phrases"]
         self.context_words = tables["context_words"]
@@ -81,7 +82,7 @@ class Answerer:
         hits = self._narrowest(hits)
         if len(hits) > 1:
             # "the most RAM for a Lambda function": RAM the memory, not AWS Resource Access Manager
-            hits = [h for h in hits if not (h.end - h.start == 1 and stem(h.words) in self.kind_words)] or hits
+            hits = [h for h in hits if not (h.end - h.start == 1 and h.words in self.kind_labels)] or hits
         question = self._corrected(question, hits)
         if not hits:
             return self._without_service(store, question)
@@ -498,6 +499,7 @@ def prepare_tables(vocab: Vocabulary) -> dict:
         "kinds": KindFinder(vocab.kinds, window=2),    # questions are terse: words stand together
         "kind_words": {stem(w) for c in vocab.kinds.values() for label in c.labels
                        for w in re.findall(r"[A-Za-z0-9]+", label.lower())},
+        "kind_labels": {label.lower() for c in vocab.kinds.values() for label in c.labels},
         "qualifier_words": qualifier_words,
         "qualifier_phrases": qualifier_phrases,
         "context_words": {label.lower(): iri for iri, c in vocab.contexts.items() for label in c.labels},

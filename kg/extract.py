@@ -206,6 +206,8 @@ class Extractor:
                 kind = self._kind_from_context(st, q, parents_only=qm.start != 0)
             if qm.bare and q.unit == "count" and kind is None:
                 continue    # a bare number counts something only when a count-like kind says what
+            if kind:
+                kind = self._specialise(kind, st, q)
             # subject
             clause_mentions = [m for m in mentions if ca <= m.start < cb]
             chosen = self._choose_subject(st, text, qm, clause_mentions, mentions, cache)
@@ -293,6 +295,27 @@ class Extractor:
             if best_key is None or key < best_key:
                 best, best_key = h.iri, key
         return best, bool(best_key and best_key[0])
+
+    def _specialise(self, kind: str, st: Statement, q: Quantity) -> str:
+        """A narrower kind whose extra words the parent bullets or heading say: "retention period"
+        under "Backups" is the backup retention period."""
+        around = {stem for text in (*st.parents, *st.headings[-1:]) for stem in content_stems(text)}
+        if not around:
+            return kind
+        own = set(content_stems(self.vocab.kinds[kind].pref))
+        for narrower in self._narrower.get(kind, ()):
+            extra = set(content_stems(self.vocab.kinds[narrower].pref)) - own
+            if extra and extra <= around and self._fits(narrower, q):
+                return narrower
+        return kind
+
+    @cached_property
+    def _narrower(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for iri, c in sorted(self.vocab.kinds.items()):
+            for b in c.broader:
+                out.setdefault(b, []).append(iri)
+        return out
 
     def _kind_from_context(self, st: Statement, q: Quantity, parents_only: bool = False) -> str | None:
         for text in (*reversed(st.parents), *(() if parents_only else reversed(st.headings))):

@@ -174,7 +174,9 @@ def default_vocabulary() -> Vocabulary:
     """
     paths = vocabulary_paths()
     digest = hashlib.sha256()
-    for path in paths:
+    # the code that builds the cached tables is part of the key: an upgrade of kg misses the cache
+    here = Path(__file__).resolve().parent
+    for path in [*paths, here / "vocab.py", here / "answer.py", here / "match.py"]:
         try:
             digest.update(path.read_bytes())
         except OSError as error:

@@ -161,3 +161,8 @@ def test_an_operation_named_before_the_arrow_is_every_value_s_context(extractor)
     claims = extract(extractor, note).limits
     assert {str(c.quantity) for c in claims} == {"100 items", "16 MB"}
     assert all("batch-get-item" in {x.rsplit("/", 1)[-1] for x in c.contexts} for c in claims)
+
+
+def test_a_parent_bullet_narrows_the_kind(extractor):
+    got = limits(extractor, "Redshift\n  * Backups\n    * the retention period defaults to 1 day\n")
+    assert got == [("redshift", "backup retention period", "default", "1 day")]
