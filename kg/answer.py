@@ -515,8 +515,8 @@ def prepare_tables(vocab: Vocabulary) -> dict:
 
 
 # a question's dimension cue and the fact dimensions that still answer it: "how many requests
-# per second" (Count) and a rate; "throughput" (Rate) and 1 MB/s
-_COMPATIBLE_DIMENSIONS = {("Count", "Rate"), ("Rate", "DataRate")}
+# per second" (Count) and a rate; "throughput" and 1,000 records/s or 1 MB/s
+_COMPATIBLE_DIMENSIONS = {("Count", "Rate"), ("Throughput", "Rate"), ("Throughput", "DataRate")}
 
 _GENERIC_STEMS = {"size", "limit", "time", "number", "count", "rate", "value", "max", "maximum", "min",
                   "minimum", "default", "total", "amount", "period", "length", "quota"}

@@ -22,7 +22,7 @@ from kg.vocab import KindFinder, KindHit, Mention, PhraseFinder, Vocabulary, con
 
 EXTRACTOR_VERSION = "1"
 
-_CLAUSE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])|;\s+|\s+\|\s+")
+_CLAUSE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])|;\s+|\s+\|\s+")
 _NEGATION = re.compile(
     r"\b(?:can[’']?t|cannot|canot|can not|won[’']?t|doesn[’']?t|don[’']?t|isn[’']?t|aren[’']?t|not|no|never|"
     r"unable to|without|neither|nor|unsupported)\b", re.IGNORECASE)
@@ -192,14 +192,20 @@ class Extractor:
                 q = self._borrow_unit(st, text, qm, found, qual_hits, ca)
                 if q.unit == "count" and self._is_noise_number(text, qm, found, ca, cb):
                     continue
-            kind, blocked = self._pick_kind(qm, q, kind_hits, found, ca, cb)
+            kind, blocked = self._pick_kind(qm, q, kind_hits, found, ca, cb, text=text)
             if kind is None and q.unit == "count/s" and not q.noun and "/" in q.text:
-                as_seconds = Quantity(q.value, "s", q.text)
-                kind, blocked = self._pick_kind(qm, as_seconds, kind_hits, found, ca, cb)
+                as_seconds = Quantity(q.value, "s", q.text)    # "0/s to 20/s": seconds, written oddly
+                kind, blocked = self._pick_kind(qm, as_seconds, kind_hits, found, ca, cb, text=text)
+                if kind is None:
+                    kind, blocked = self._pick_kind(qm, as_seconds, kind_hits, found, 0, len(text),
+                                                    same_clause=False, text=text)
                 q = as_seconds if kind else q
             if (kind is None or blocked) and not qm.bare:
-                other, other_blocked = self._pick_kind(qm, q, kind_hits, found, 0, len(text), same_clause=False)
+                other, other_blocked = self._pick_kind(qm, q, kind_hits, found, 0, len(text),
+                                                       same_clause=False, text=text)
                 kind = (other if other and not other_blocked else None) or self._kind_from_context(st, q) or kind
+            if kind is None and q.noun:
+                kind = next((h.iri for h in self.kinds.find(q.noun) if self._fits(h.iri, q)), None)
             if qm.bare and q.unit == "count" and kind is None:
                 # "3000 – US West ..." under "Burst concurrency quotas"; "between 5,500 and 30,000
                 # for symmetric keys" under a bullet about request quotas
@@ -254,8 +260,9 @@ class Extractor:
         With no unit before it in the statement, it borrows from the parent bullet's value
         ("goes up to 20 seconds" > "default is 0").
         """
-        if not any(0 <= qm.start - h.end <= 12 for h in qual_hits):
-            return qm.quantity
+        if not any(0 <= qm.start - h.end <= 12 and not any(h.end <= o.start < qm.start for o in found)
+                   for h in qual_hits):
+            return qm.quantity      # no cue right before it, or the cue is another value's ("min 3 AZ. 6 copies")
         before = [o for o in found if o.end <= qm.start and o.start >= clause_start and not o.bare]
         if not before and st.parents:
             before = [o for o in find_quantities(st.parents[-1]) if not o.bare]
@@ -270,7 +277,7 @@ class Extractor:
 
     def _pick_kind(self, qm: QuantityMatch, q: Quantity, hits: list[KindHit],
                    found: list[QuantityMatch], ca: int, cb: int,
-                   same_clause: bool = True) -> tuple[str | None, bool]:
+                   same_clause: bool = True, text: str = "") -> tuple[str | None, bool]:
         """The kind whose words stand nearest the quantity; (kind, whether another value stands between)."""
         best, best_key = None, None
         for h in hits:
@@ -284,14 +291,16 @@ class Extractor:
                 lo, hi = qm.end, h.start
             else:
                 lo, hi = h.start, h.end     # the kind's words surround the number
-            blocked = any(lo <= o.start < hi and (o.range_id != qm.range_id or qm.range_id < 0)
-                          for o in found if o is not qm)
+            past_others = any(lo <= o.start < hi and (o.range_id != qm.range_id or qm.range_id < 0)
+                              for o in found if o is not qm)
+            # the label that opens the line names every value on it, after any nearer label
+            blocked = past_others and not _is_topic(text, h.start, h.end, found)
             if lo == h.start:
                 lo = hi = qm.start
             distance = max(0, hi - lo)
             # past other values, a label before the value ("Memory: 128 MB min, 10,240 MB max")
             # is likelier its own than one after it ("(1 MB steps)")
-            key = (blocked, blocked and h.start > qm.start, -min(h.size, 3), distance)
+            key = (blocked, past_others, blocked and h.start > qm.start, -min(h.size, 3), distance)
             if best_key is None or key < best_key:
                 best, best_key = h.iri, key
         return best, bool(best_key and best_key[0])
@@ -372,8 +381,10 @@ class Extractor:
                 gap += 50 if gap <= 3 else 1000    # "3653 days max" binds tighter than a cue past a comma
             else:
                 continue
-            if any(lo <= o.start < hi for o in found if o is not qm and o.range_id != qm.range_id):
-                continue
+            if any(lo <= o.start < hi for o in found
+                   if o is not qm and (o.range_id != qm.range_id or qm.range_id < 0)
+                   and not _coordinated(st.text, o, qm)):
+                continue        # another value stands between the cue and this one ("up to X and Y": both)
             if best_d is None or gap < best_d:
                 best, best_d = h.iri, gap
         if best is None:
@@ -399,11 +410,14 @@ class Extractor:
     def _pick_contexts(self, st: Statement, qm: QuantityMatch, hits: list[Mention],
                        found: list[QuantityMatch], ca: int, cb: int, kind: str | None) -> tuple[str, ...]:
         out: list[str] = []
+        distance: dict[str, int] = {}       # how far each context found in the clause stands from the value
         kind_stems = self._kind_stems.get(kind, []) if kind else []
         for h in hits:
             if not (ca <= h.start < cb):
                 continue
-            if _TOPIC.match(st.text[h.end:]) and not any(o.start < h.start for o in found):
+            d = min(abs(h.start - qm.end), abs(qm.start - h.end))
+            distance[h.iri] = min(distance.get(h.iri, d), d)
+            if _is_topic(st.text, h.start, h.end, found):
                 out.append(h.iri)   # "BatchGetItem ⇒ up to 100 items (16MB max)": the line's topic
                 continue
             near = [o for o in found if ca <= o.start < cb]
@@ -428,6 +442,12 @@ class Extractor:
         if kind_stems:
             pref, labels = kind_stems[0], set(kind_stems)
             out = [c for c in out if not (_contains(pref, self._context_stems[c]) or self._context_stems[c] in labels)]
+        # of two opposite conditions, the value has the nearer one: "Standard throughput free,
+        # higher throughput (1000 req/second)" is the higher throughput's
+        far = float("inf")
+        out = [c for c in out if not any(
+            other in self.vocab.contexts[c].contrasts and distance.get(other, far) < distance.get(c, far)
+            for other in out if c in self.vocab.contexts)]
         return tuple(sorted(set(out)))
 
     @cached_property
@@ -563,6 +583,13 @@ def _subject_list_of(before: list[Mention], text: str) -> list[Mention]:
 
 _TOPIC = re.compile(r"^[\s`*_]*(?:⇒|=>|->|→|:|–|—|\s-\s)")
 _COORDINATION = re.compile(r"^\s*(?:,|/|or|and|,\s*or|,\s*and)\s*$", re.IGNORECASE)
+
+
+def _is_topic(text: str, start: int, end: int, found: list[QuantityMatch]) -> bool:
+    """A label that opens the line before an arrow or dash names what every value on it is about:
+    "ReceiveMessageWaitTimeSeconds – Sets polling. 0/s to 20/s (default 0s)"."""
+    return bool(text) and not text[:start].strip(" `*_") and not any(o.start < start for o in found) \
+        and bool(_TOPIC.match(text[end:]))
 
 
 def _coordinated(text: str, a: QuantityMatch, b: QuantityMatch) -> bool:

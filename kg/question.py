@@ -30,7 +30,8 @@ _DIMENSION_CUES = [
     (re.compile(r"\bhow\s+(?:long|many\s+(?:seconds|minutes|hours|days|weeks|months|years))\b|\bwhen\b|\bduration\b|\bhow\s+old\b", re.I), "Duration"),
     (re.compile(r"\bhow\s+(?:big|large|much\s+(?:data|memory|storage|space))\b|\bsize\b|\bbytes?\b", re.I), "DataSize"),
     (re.compile(r"\bhow\s+much\b.*\b(?:cost|price|charge|pay)\b|\bcosts?\b|\bprice\b|\$", re.I), "Money"),
-    (re.compile(r"\bper\s+(?:second|sec|minute|min)\b|\b/s\b|\bthroughput\b|\brate\b", re.I), "Rate"),
+    (re.compile(r"\bper\s+(?:second|sec|minute|min)\b|\b/s\b", re.I), "Rate"),
+    (re.compile(r"\bthroughput\b|\brate\b", re.I), "Throughput"),     # requests or bytes per second
     (re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b", re.I), "Count"),
 ]
 

@@ -244,18 +244,18 @@ _QTY_PATTERN = (
     (?<![\w./:@#=,])                           # not inside an identifier, version, address or 3,000
     (?<![A-Za-z_]-)
     (?P<dollar>\\?\$\s?)?
-    (?P<num>{_NUM}|(?i:\b(?:{_WORDNUM})\b))
+    (?P<num>{_NUM}|(?i:\b(?:{_WORDNUM})\b))(?!\d)            # never the "3" of "32vCPUs"
     (?:(?P<mult_space>\s?)(?P<mult>{_MULT})(?![A-Za-z]))?
     (?:
         \s?-?\s?(?P<unit>(?i:{_UNIT_ALT}))(?![A-Za-z0-9])(?!-sec|-hour|-month|-s\b)
         (?:(?P<per>{_PER})(?P<per_unit>{_TIME_WORD})(?![A-Za-z]))?
-      | \s(?P<noun>(?:[A-Z][A-Z0-9]*(?:/[A-Z][A-Z0-9]*)+\s+)?(?i:(?:{_COUNT_ALT})(?:\s+(?:{_COUNT_ALT}))?))(?![A-Za-z])
+      | \s?(?P<noun>(?:[A-Z][A-Z0-9]*(?:/[A-Z][A-Z0-9]*)+\s+)?(?i:(?:{_COUNT_ALT})(?:\s+(?:{_COUNT_ALT}))?))(?![A-Za-z])
         (?:(?P<nper>{_PER})(?P<nper_unit>{_TIME_WORD})(?![A-Za-z]))?
       | (?P<bper>{_PER})(?P<bper_unit>{_TIME_WORD})(?![A-Za-z])
       | (?P<tps>\s?(?:TPS|RPS|tps|rps))(?![A-Za-z])
     )?
     (?P<usd>\s?(?:USD|usd))?
-    (?(dollar)(?![\w.]\d)|(?![\w./]\d))(?![A-Za-z])
+    (?(dollar)(?!(?!x)[\w.]\d)|(?![\w./]\d))(?:(?![A-Za-z])|(?=x\d))   # "$0.05x10,000 calls": times
     """
 )
 

@@ -92,3 +92,13 @@ def test_quantities_round_trip_through_format_and_parse(value, unit):
 def test_find_quantities_never_crashes_on_arbitrary_text(text):
     for m in find_quantities(text):
         assert 0 <= m.start < m.end <= len(text)
+
+
+def test_a_counted_noun_glued_to_its_number_is_read_whole():
+    found = find_quantities("Compute can scale up to 32vCPUs and 244Gb memory")
+    assert [(m.quantity.value, m.quantity.unit) for m in found] == [(32, "count"), (244, "GB")]
+
+
+def test_a_price_times_a_count_keeps_the_price():
+    found = find_quantities("higher throughput: $0.05x10,000 calls")
+    assert [(m.quantity.value, m.quantity.unit) for m in found] == [(0.05, "USD")]
