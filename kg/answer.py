@@ -329,7 +329,9 @@ class Answerer:
             if f.service in named:
                 score += 0.5         # the service itself before its features
             elif f.service in ancestors:
-                score -= 1.0         # the service a named one is part of: a fallback
+                if not (self._names_any(f, named) or self._distinguishing(contexts) & set(f.contexts)):
+                    continue         # Lambda's 15 minutes says nothing about Lambda@Edge
+                score -= 1.0         # the service a named one is part of, on a line naming the part
             elif self.vocab.root_service(f.service) not in {self.vocab.root_service(n) for n in named}:
                 score -= 0.5         # a service filed under the named one
             score += 0.15 * min(len({s.note for s in f.sources}), 4)
@@ -373,6 +375,12 @@ class Answerer:
             if extra and all(any(stem(w) == e for w in re.findall(r"[a-z0-9]+", texts)) for e in extra):
                 return True
         return False
+
+    def _names_any(self, f: LimitFact, services: set[str]) -> bool:
+        """Does a line stating the fact name one of `services`?"""
+        labels = [label.lower() for iri in services if iri in self.vocab.services
+                  for label in self.vocab.services[iri].labels if len(label) > 2]
+        return any(label in s.text.lower() for s in f.sources for label in labels)
 
     def _related_kind(self, kind: str, asked: dict[str, int]) -> bool:
         """Is the fact's kind a narrower kind of one asked for ("timeout" asked, "visibility timeout" stated)?"""

@@ -176,6 +176,10 @@ OWN_NOTE = """\
 ## Aurora
 - Storage auto-scales up to 128 TB
 
+## Lambda
+- Timeout: 15 minutes max
+- Payload: 6 MB (synchronous), 256 KB (asynchronous)
+
 ## DynamoDB API
 - `BatchWriteItem` => up to 25 items per call (16MB max)
 - `BatchGetItem` => up to 100 items per call (16MB max)
@@ -210,3 +214,13 @@ def test_the_named_part_answers_before_the_service_it_belongs_to(ask_own):
 def test_an_operation_name_alone_finds_its_service(ask_own):
     assert ask_own("How many items can one BatchGetItem call return?").answers[0].value == "100 items"
     assert ask_own("BatchWriteItem max items").answers[0].value == "25 items"
+
+
+def test_a_part_with_no_facts_is_not_answered_with_its_parent_s(ask_own):
+    answer = ask_own("Lambda@Edge viewer request function timeout")
+    assert answer.status == "not_found"
+    assert ask_own("lambda timeout").answers[0].value == "15 minutes"
+
+
+def test_payload_size_names_the_invocation_payload(ask_own):
+    assert ask_own("max payload size for a synchronous Lambda invocation").answers[0].value == "6 MB"
