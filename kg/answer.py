@@ -335,6 +335,8 @@ class Answerer:
             elif self.vocab.root_service(f.service) not in {self.vocab.root_service(n) for n in named}:
                 score -= 0.5         # a service filed under the named one
             score += 0.15 * min(len({s.note for s in f.sources}), 4)
+            # the question's other words on the fact's own lines: "one full vCPU" and "1 full vCPU at 1792MB"
+            score += 0.3 * min(len(rest_stems & self._line_stems(f)), 3)
             out.append((score, f))
         # ties broken by the facts themselves, never by the order the store returned them in
         out.sort(key=lambda x: (-round(x[0], 9), -len({s.note for s in x[1].sources}), x[1].service,
@@ -375,6 +377,9 @@ class Answerer:
             if extra and all(any(stem(w) == e for w in re.findall(r"[a-z0-9]+", texts)) for e in extra):
                 return True
         return False
+
+    def _line_stems(self, f: LimitFact) -> set[str]:
+        return {stem(w) for s in f.sources for w in re.findall(r"[a-z0-9]+", s.text.lower())} - _GENERIC_STEMS
 
     def _names_any(self, f: LimitFact, services: set[str]) -> bool:
         """Does a line stating the fact name one of `services`?"""
