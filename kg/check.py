@@ -127,6 +127,30 @@ def _active_contexts(group: list[LimitFact], vocab) -> set[str]:
     return {c for c in present if c in vocab.contexts and vocab.contexts[c].contrasts & present}
 
 
+def _other_conditions(a: LimitFact, b: LimitFact, vocab) -> bool:
+    """Are the two values stated under different conditions, or do they count different things?
+
+    Each names a condition with an opposite (transactional; BatchWriteItem) and neither names
+    the other's: 4 MB per transaction and 16 MB per BatchWriteItem are two limits, not one
+    limit stated twice.
+    """
+    da, db = distinguishing(a.contexts, vocab), distinguishing(b.contexts, vocab)
+    if da and db and not (da & db):
+        return True
+    # a condition only one of them has, said on its own line ("when you batch ... 3,000/s"), not
+    # inherited from a heading ("asynchronous" over "retries up to 3 times")
+    if any(_says(f, c, vocab) for f, extra in ((a, da - db), (b, db - da)) for c in extra):
+        return True
+    # 1,000 batches per second and 300 messages per second count different things
+    na, nb = (re.sub(r"s$", "", f.quantity.noun or "") for f in (a, b))
+    return bool(na) and bool(nb) and na != nb
+
+
+def _says(f: LimitFact, context: str, vocab) -> bool:
+    labels = [label.lower() for label in vocab.contexts[context].labels if len(label) > 2]
+    return any(label in s.text.lower() for s in f.sources for label in labels)
+
+
 def _suggest(claims: list[FindingClaim]) -> tuple[str, str]:
     """(class, suggestion): the newest dated note wins; else the majority; else unresolved."""
     dated = [c for c in claims if c.date]
@@ -157,6 +181,7 @@ def value_findings(facts: list[LimitFact], vocab, *, include_unit_only: bool = F
                 notes_a, notes_b = {s.note for s in a.sources}, {s.note for s in b.sources}
                 if abs(a.quantity.canonical_value - b.quantity.canonical_value) > 1e-9 * max(1.0, abs(a.quantity.canonical_value)) \
                         and set(a.contexts) & active == set(b.contexts) & active \
+                        and not _other_conditions(a, b, vocab) \
                         and notes_a | notes_b != notes_a & notes_b:
                     # different values, the same condition, and not one note's own list of values
                     involved |= {i, j}

@@ -39,6 +39,10 @@ _FREE_STOP = {"the", "a", "an", "of", "is", "are", "be", "can", "to", "in", "for
               "support", "has", "there", "which", "when", "if", "after", "before", "until"}
 _STATUS_WORDS = re.compile(r"\b(?:error|errors|status|code|codes|exception|http|throttl\w*|rate exceeded)\b",
                            re.IGNORECASE)
+# a denied piece of advice or a denied multiplicity says nothing against the integration itself
+_ADVICE = re.compile(r"\b(?:advised|advisable|recommended|suggested|ideal|best|wise|good idea)\b", re.IGNORECASE)
+_MULTIPLICITY = re.compile(r"\s*(?:to\s+|with\s+|into\s+)?(?:multiple|several|more than one|many|both)\b",
+                           re.IGNORECASE)
 _LIMITISH = re.compile(r"\b(?:limits?|quotas?|constraints?|limitations?)\b", re.IGNORECASE)
 
 
@@ -417,6 +421,15 @@ class Extractor:
                 continue
             d = min(abs(h.start - qm.end), abs(qm.start - h.end))
             distance[h.iri] = min(distance.get(h.iri, d), d)
+            cond = _CONDITION.match(st.text, ca)
+            if cond and h.end <= cond.end() <= qm.start < cb:
+                out.append(h.iri)       # "When you batch 10 messages, FIFO queues support 3,000/s"
+                continue
+            owner = _parenthesised_by(st.text, h.start, found)
+            if owner is not None:
+                if owner is qm:         # "50 MB (zipped, for direct upload) 250 MB": the 50 MB's
+                    out.append(h.iri)
+                continue
             if _is_topic(st.text, h.start, h.end, found):
                 out.append(h.iri)   # "BatchGetItem ⇒ up to 100 items (16MB max)": the line's topic
                 continue
@@ -436,12 +449,14 @@ class Extractor:
         # Replica: Up to 5"), found in the clause above; each header is not every cell's context
         inherited = st.parents if not (st.kind == "row" and len(st.parents) > 2) else ()
         for text in (*inherited, *st.headings[-1:]):
-            out.extend(m.iri for m in self.contexts.find(text))
-        # "long polling" is no context of the long polling wait time, nor "delay queue" of the
-        # delivery delay: they are the kind's own words
+            named = {m.iri for m in self.contexts.find(text)}
+            # "Long Polling vs Short Polling": a heading naming both sides is about neither
+            out.extend(c for c in named if not (self.vocab.contexts[c].contrasts & named))
+        # "long polling" is no context of the long polling wait time: the words name the kind
+        # itself. Words of its other labels still are ("compressed code size": zipped)
         if kind_stems:
-            pref, labels = kind_stems[0], set(kind_stems)
-            out = [c for c in out if not (_contains(pref, self._context_stems[c]) or self._context_stems[c] in labels)]
+            pref = kind_stems[0]
+            out = [c for c in out if not _contains(pref, self._context_stems[c])]
         # of two opposite conditions, the value has the nearer one: "Standard throughput free,
         # higher throughput (1000 req/second)" is the higher throughput's
         far = float("inf")
@@ -499,8 +514,10 @@ class Extractor:
             cue, passive = self._pick_cue(cues, ms)
             # a denial governs the relation when it stands just before the cue ("can't send",
             # "no integration with"), not when it trails after it ("directly, no queue needed")
-            negative = bool(_NEGATION.search(text[max(ca, cue.start - 30):cue.start])) or \
-                bool(_NEGATION.fullmatch(cue.label.split()[0]))
+            lead = text[max(ca, cue.start - 30):cue.start]
+            negative = bool(_NEGATION.search(lead)) or bool(_NEGATION.fullmatch(cue.label.split()[0]))
+            if negative and (_ADVICE.search(lead) or _MULTIPLICITY.match(text[cue.end:cb])):
+                continue    # "isn't advised to consume", "cannot send to multiple ... queues": no denial
             before = _subject_list_of([m for m in clause_all if m.end <= cue.start], text)
             after = _distinct([m for m in clause_all if m.start >= cue.end])
             if passive:
@@ -581,6 +598,7 @@ def _subject_list_of(before: list[Mention], text: str) -> list[Mention]:
     return _distinct(out)
 
 
+_CONDITION = re.compile(r"\s*(?:when|if|once|with|without)\b[^,;]{0,80},", re.IGNORECASE)
 _TOPIC = re.compile(r"^[\s`*_]*(?:⇒|=>|->|→|:|–|—|\s-\s)")
 _COORDINATION = re.compile(r"^\s*(?:,|/|or|and|,\s*or|,\s*and)\s*$", re.IGNORECASE)
 
@@ -590,6 +608,22 @@ def _is_topic(text: str, start: int, end: int, found: list[QuantityMatch]) -> bo
     "ReceiveMessageWaitTimeSeconds – Sets polling. 0/s to 20/s (default 0s)"."""
     return bool(text) and not text[:start].strip(" `*_") and not any(o.start < start for o in found) \
         and bool(_TOPIC.match(text[end:]))
+
+
+def _parenthesised_by(text: str, at: int, found: list[QuantityMatch]) -> QuantityMatch | None:
+    """The value a parenthesis at `at` explains: "50 MB (zipped, for direct upload)"."""
+    depth, i = 0, at - 1
+    while i >= 0:
+        if text[i] == ")":
+            depth += 1
+        elif text[i] == "(":
+            if depth == 0:
+                break
+            depth -= 1
+        i -= 1
+    if i < 0:
+        return None
+    return next((o for o in found if o.end <= i and not text[o.end:i].strip()), None)
 
 
 def _coordinated(text: str, a: QuantityMatch, b: QuantityMatch) -> bool:

@@ -119,6 +119,9 @@ _LEADERS = re.compile(r"\s*(?:\.{3,}|…{2,}|·{3,}|_{4,}|-{4,})\s*")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
 
 
+_NUMBER_GLUED_TO_NAME = re.compile(r"(?<![\w.])(\d+)(?=[A-Z][a-z]+[A-Z][a-z])")
+
+
 def clean_text(text: str) -> str:
     """Strip markdown and HTML markup, keeping the words and numbers."""
     text = _HTML_BREAK.sub("; ", text)
@@ -131,6 +134,7 @@ def clean_text(text: str) -> str:
     text = _ITALIC.sub(r"\1", text)
     text = text.replace("\\$", "$").replace("\\_", "_").replace("\\*", "*").replace("\\#", "#")
     text = _LEADERS.sub(" ⇒ ", text)     # dotted leaders in cheat sheets: "name ..... value"
+    text = _NUMBER_GLUED_TO_NAME.sub(r"\1 ", text)     # "Up to 25PutItem": code lost its spaces
     text = _SPACES.sub(" ", text)
     text = re.sub(r"(;\s*)+", "; ", text)
     return text.strip(" ;")
@@ -190,6 +194,9 @@ _CODEISH_TOKEN = re.compile(r"[_./~$<>{}()=:\\-]|[a-z][A-Z]|^[a-z]")
 # A line that ends with one of these words cannot be a finished sentence.
 _INCOMPLETE_END = set("""the a an to of via by with using in on for and or from as called named
 set use run specifying issuing calling through into onto at is are be""".split())
+_ARROWS = ("⇒", "=>", "→", "->")
+_IDENTIFIER = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z0-9]*)*")             # PutItem, Query
+_GLUED_NAME = re.compile(r"[a-z)\]](" + _IDENTIFIER.pattern + r")$")     # "...dataUpdateItem", "(16MB max)Query"
 _DASH_SPLIT = re.compile(r"\s+-\s+(?=\S)|(?<=[a-z0-9])-\s+(?=[A-Z])")
 
 
@@ -450,6 +457,11 @@ class _Reader:
             self.start("paragraph", lineno, raw, s)
             return
         # Plain text: headings lost their markup, and inline code may sit on a line of its own.
+        glued = self._glued_code_heading(s, lineno)
+        if glued is not None:
+            self.text_line(s[:glued], lineno, raw, prev_blank)
+            self.heading(len(self.headings), s[glued:], lineno, raw)
+            return
         if b is not None and not prev_blank and b.kind in ("bullet", "paragraph") and self._continues(b, s, lineno):
             m = _DASH_SPLIT.search(s)
             if m and b.kind == "bullet":
@@ -473,6 +485,21 @@ class _Reader:
             self.extend(lineno, raw, s)     # prose wrapped over several lines
             return
         self.start("paragraph", lineno, raw, s)
+
+    def _glued_code_heading(self, s: str, lineno: int) -> int | None:
+        """Where the next entry's name starts in a glossary whose names lost their line breaks:
+        "PutItem" / "⇒ Create or fully replace dataUpdateItem" / "⇒ Partial replacement ...".
+
+        Only inside such a glossary: the section is named by an identifier, the next line starts
+        with an arrow, and the name is glued to the description's last word.
+        """
+        if not self.headings or not _IDENTIFIER.fullmatch(self.headings[-1]):
+            return None
+        nxt = self._next_nonblank(lineno)
+        if nxt is None or not nxt.strip().startswith(_ARROWS):
+            return None
+        m = _GLUED_NAME.search(s)
+        return m.start(1) if m else None
 
     def _continues(self, b: _Block, s: str, lineno: int) -> bool:
         """Does plain-text line `s` continue the statement above it (split inline code)?"""

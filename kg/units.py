@@ -271,7 +271,7 @@ _NOT_QUANTITIES = re.compile(
     r"""|<[^>]*>|\b\d{12}\b""",
     re.IGNORECASE,
 )
-_RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|and|through|thru|or)\s*$", re.IGNORECASE)
+_RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|and|through|thru|or|up\s+to)\s*$", re.IGNORECASE)
 _RANGE_LEAD = re.compile(r"(?:\bfrom|\bbetween|\branges?\s+from|\branging\s+from)\s*$", re.IGNORECASE)
 
 
@@ -337,6 +337,8 @@ def find_quantities(text: str) -> list[QuantityMatch]:
                 value *= _MULTIPLIERS.get(mult.lower(), 1e6)
         symbol, noun = _unit_from_match(m)
         bare = symbol is None
+        if num_text.lower() == "one" and symbol in (None, "count"):
+            continue          # "or one function with 900": an article, not a count
         if bare:
             if num_text.isalpha():
                 continue      # "one", "two": only numbers that count something
@@ -401,7 +403,7 @@ def _pair_ranges(text: str, found: list[QuantityMatch]) -> list[QuantityMatch]:
             qa, qb = a.quantity, b.quantity
             joiner = between.strip().lower()
             led = bool(_RANGE_LEAD.search(text[:a.start]))
-            if joiner == "and" and not led:
+            if joiner in ("and", "up to") and not led:     # "from 15 mins up to 1 hour" is a range
                 i += 1
                 continue
             if joiner == "or":          # "300 ... or 3000 with batching": two values, not a range

@@ -182,3 +182,27 @@ def test_of_two_opposite_conditions_the_nearer_one_holds(extractor):
 def test_a_label_opening_the_line_names_values_past_other_sentences(extractor):
     got = limits(extractor, "# SQS\n- ReceiveMessageWaitTimeSeconds – sets long polling. 0/s to 20/s (default 0s)\n")
     assert ("sqs", "long polling wait time", "default", "0 seconds") in got
+
+
+def test_a_parenthesis_belongs_to_the_value_before_it(extractor):
+    claims = extract(extractor, "Lambda | Deployment package size: 50 MB (zipped, for direct upload) 250 MB (unzipped)\n").limits
+    by_value = {str(c.quantity): {x.rsplit("/", 1)[-1] for x in c.contexts} for c in claims}
+    assert by_value["50 MB"] >= {"zipped"} and by_value["250 MB"] == {"unzipped"}
+
+
+def test_a_heading_that_compares_two_conditions_gives_neither(extractor):
+    claims = extract(extractor, "## SQS Long Polling vs Short Polling\n- Long polling waits up to 20 seconds\n").limits
+    assert [c.contexts for c in claims] == [()]
+
+
+def test_a_leading_condition_holds_for_the_main_clause(extractor):
+    claims = extract(extractor, "# SQS FIFO\n- When you batch 10 messages, FIFO queues support up to 3,000 messages per second\n").limits
+    [rate] = [c for c in claims if c.quantity.unit == "count/s"]
+    assert "batching" in {x.rsplit("/", 1)[-1] for x in rate.contexts}
+
+
+def test_an_article_one_is_not_a_count(extractor):
+    note = ("Lambda\n  * default concurrency limit = 1000\n    * minimum unreserved concurrency = 100 "
+            "(ie. you can reserve 900 between your functions, or one function with 900)\n")
+    claims = extract(extractor, note).limits
+    assert claims and all(c.quantity.value != 1 for c in claims)

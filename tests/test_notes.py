@@ -132,3 +132,13 @@ def test_parse_date(text, iso):
 def test_fenced_code_is_not_read_as_statements():
     note = parse_text("# Lambda\n```\naws lambda update --timeout 900\n```\n- Timeout up to 15 minutes\n")
     assert [s.text for s in note.statements if s.kind != "heading"] == ["Timeout up to 15 minutes"]
+
+
+def test_a_glossary_whose_names_lost_their_line_breaks_gets_them_back():
+    text = ("DynamoDB APIs\n\nPutItem\n⇒ Create or fully replace dataBatchGetItem\n"
+            "⇒ Up to 100 items at a time (16MB max)Query\n⇒ Return items by key\n")
+    note = parse_text(text, "export.txt")
+    by_line = {st.text: st.headings[-1] for st in note.statements if st.text.startswith("⇒")}
+    assert by_line == {"⇒ Create or fully replace data": "PutItem",
+                       "⇒ Up to 100 items at a time (16MB max)": "BatchGetItem",
+                       "⇒ Return items by key": "Query"}

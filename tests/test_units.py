@@ -102,3 +102,8 @@ def test_a_counted_noun_glued_to_its_number_is_read_whole():
 def test_a_price_times_a_count_keeps_the_price():
     found = find_quantities("higher throughput: $0.05x10,000 calls")
     assert [(m.quantity.value, m.quantity.unit) for m in found] == [(0.05, "USD")]
+
+
+def test_from_x_up_to_y_is_a_range():
+    assert found("valid from 15 mins up to 1 hour") == [("15 minutes", "min", False), ("1 hour", "max", False)]
+    assert [r for _v, r, _b in found("4 days, up to 14 days")] == ["", ""]
