@@ -421,23 +421,23 @@ class Answerer:
     def _assemble(self, question: Question, scored: list[tuple[float, LimitFact]]) -> Answer:
         """The best fact, every fact that agrees with it, and the values that contradict it.
 
-        A value conflicts when stated for the same or a more general condition; a different
-        value under a more specific condition ("with batching") is another answer, and values
-        under contrasting conditions (zipped vs unzipped) are not compared at all.
+        Whether a value contradicts the best one is kg check's rule (kg.check.disagree), so
+        that ask, describe and check mark the same conflicts; a different value under another
+        condition ("with batching") is another answer, and values under contrasting conditions
+        (zipped vs unzipped) are not compared at all.
         """
+        from kg.check import active_contexts, disagree
+
         best_score, best = scored[0]
-        cond = self._distinguishing(best.contexts)
-        # a condition the question asks for and the answer has: a value stated without it is
-        # less specific, not a contradiction ("container image" 10 GB vs a zip's 50 MB)
-        required = self._wanted_contexts(question) & set(best.contexts)
+        same = [(sc, f) for sc, f in scored if f is best or
+                (self._same_limit(f, best) and not self._contrasts(f.contexts, best.contexts))]
+        active = active_contexts([f for _sc, f in same], self.vocab)
         values: dict[float, list[LimitFact]] = {}
         specific: list[tuple[float, LimitFact]] = []
-        for sc, f in scored:
-            if f is not best and (not self._same_limit(f, best) or self._contrasts(f.contexts, best.contexts)):
-                continue
+        for sc, f in same:
             value = round(f.quantity.canonical_value, 6)
             if value == round(best.quantity.canonical_value, 6) or (
-                    self._distinguishing(f.contexts) <= cond and required <= set(f.contexts)):
+                    best.qualifier != "exact" and disagree(best, f, self.vocab, active)):
                 values.setdefault(value, []).append(f)
             else:
                 specific.append((sc, f))

@@ -59,18 +59,46 @@ def distinguishing(contexts, vocab) -> frozenset:
     return frozenset(c for c in contexts if c in vocab.contexts and vocab.contexts[c].contrasts)
 
 
-def value_conflicts(facts: list, vocab) -> list[list]:
-    """Groups of limit facts that state different values for the same limit under the same condition.
+def limit_slots(facts: list[LimitFact]) -> dict[tuple, list[LimitFact]]:
+    """Facts grouped by what they are a value of: service, attribute, qualifier and dimension.
 
-    Facts are comparable when they share service, attribute, qualifier, dimension and
-    distinguishing contexts; equal canonical values (900 s and 15 min) agree.
-    Returns one list of facts per disagreement, a fact per distinct value.
+    An "exact" value is a plain statement, a list item or a worked example, not a limit: it is
+    never compared.
     """
-    slots: dict[tuple, dict[float, object]] = {}
+    slots: dict[tuple, list[LimitFact]] = {}
     for f in facts:
-        key = (f.service, f.attribute, f.qualifier, f.quantity.dimension, distinguishing(f.contexts, vocab))
-        slots.setdefault(key, {}).setdefault(round(f.quantity.canonical_value, 6), f)
-    return [list(values.values()) for values in slots.values() if len(values) > 1]
+        if f.qualifier != "exact":
+            slots.setdefault((f.service, f.attribute, f.qualifier, f.quantity.dimension), []).append(f)
+    return slots
+
+
+def disagree(a: LimitFact, b: LimitFact, vocab, active: set[str]) -> bool:
+    """Do two facts of one slot state different values for the same limit under the same condition?
+
+    The one rule kg check, kg describe and kg ask share. `active` holds the slot's contexts that
+    tell its values apart (see active_contexts). One note's own list of values ("3 MB (console)
+    50 MB (zipped)") is no disagreement.
+    """
+    notes_a, notes_b = {s.note for s in a.sources}, {s.note for s in b.sources}
+    return (abs(a.quantity.canonical_value - b.quantity.canonical_value) > 1e-9 * max(1.0, abs(a.quantity.canonical_value))
+            and set(a.contexts) & active == set(b.contexts) & active
+            and not _other_conditions(a, b, vocab)
+            and notes_a | notes_b != notes_a & notes_b)
+
+
+def value_conflicts(facts: list[LimitFact], vocab) -> list[list[LimitFact]]:
+    """Groups of facts that disagree (one fact per distinct value), by the rule of `disagree`."""
+    out = []
+    for group in limit_slots(facts).values():
+        active = active_contexts(group, vocab)
+        involved = sorted({k for i, a in enumerate(group) for j, b in enumerate(group)
+                           if i < j and disagree(a, b, vocab, active) for k in (i, j)})
+        by_value: dict[float, LimitFact] = {}
+        for k in involved:
+            by_value.setdefault(round(group[k].quantity.canonical_value, 9), group[k])
+        if len(by_value) > 1:
+            out.append(list(by_value.values()))
+    return out
 
 
 # ---------------------------------------------------------------- kg check: findings
@@ -119,7 +147,7 @@ class CheckReport:
     violations: list[Violation] = field(default_factory=list)
 
 
-def _active_contexts(group: list[LimitFact], vocab) -> set[str]:
+def active_contexts(group: list[LimitFact], vocab) -> set[str]:
     """The contexts that tell this limit's values apart: those whose opposite is also stated for
     it ("zipped" where "unzipped" occurs too). Others are incidental ("asynchronous" inherited
     from a heading) and do not keep two values from being compared."""
@@ -166,25 +194,11 @@ def _suggest(claims: list[FindingClaim]) -> tuple[str, str]:
 
 def value_findings(facts: list[LimitFact], vocab, *, include_unit_only: bool = False) -> list[Finding]:
     """Conflicts (and, on request, unit-only differences) among limit facts."""
-    slots: dict[tuple, list[LimitFact]] = {}
-    for f in facts:
-        # an "exact" value is a plain statement, a list item or a worked example, not a limit
-        if f.qualifier != "exact":
-            slots.setdefault((f.service, f.attribute, f.qualifier, f.quantity.dimension), []).append(f)
     out: list[Finding] = []
-    for (service, attribute, qualifier, _dim), group in slots.items():
-        active = _active_contexts(group, vocab)
-        involved: set[int] = set()
-        for i, a in enumerate(group):
-            for j in range(i + 1, len(group)):
-                b = group[j]
-                notes_a, notes_b = {s.note for s in a.sources}, {s.note for s in b.sources}
-                if abs(a.quantity.canonical_value - b.quantity.canonical_value) > 1e-9 * max(1.0, abs(a.quantity.canonical_value)) \
-                        and set(a.contexts) & active == set(b.contexts) & active \
-                        and not _other_conditions(a, b, vocab) \
-                        and notes_a | notes_b != notes_a & notes_b:
-                    # different values, the same condition, and not one note's own list of values
-                    involved |= {i, j}
+    for (service, attribute, qualifier, _dim), group in limit_slots(facts).items():
+        active = active_contexts(group, vocab)
+        involved = {k for i, a in enumerate(group) for j, b in enumerate(group)
+                    if i < j and disagree(a, b, vocab, active) for k in (i, j)}
         contexts = sorted({c for k in involved for c in set(group[k].contexts) & active})
         context = ", ".join(vocab.contexts[c].pref for c in contexts) or None
         label = group[0].service_label

@@ -157,3 +157,21 @@ def test_values_under_other_conditions_or_of_other_things_are_not_conflicts(tmp_
     # 4 MB per transaction vs 16 MB per BatchWriteItem; 25 transactional items vs 100 per
     # BatchGetItem; 300 messages/s vs 3,000 when batched vs 1,000 batches/s; advice is no denial
     assert findings == []
+
+
+def test_ask_describe_and_check_mark_the_same_conflicts(bundled_db, vocab, report):
+    from kg.answer import Answerer
+    from kg.describe import describe_service
+    from kg.question import parse_question
+
+    value_findings = [f for f in report.findings if f.cls in ("conflict", "superseded")]
+    assert value_findings
+    answerer = Answerer(vocab)
+    with open_store(bundled_db) as store:
+        for f in value_findings:
+            iri = next(i for i, c in vocab.services.items() if c.pref == f.service)
+            card = describe_service(store, vocab, iri)
+            assert {c.value for c in f.claims} in [{g.value for g in group} for group in card.conflicts], f
+        answer = answerer.answer(store, parse_question("lambda max memory"))
+    memory = find(report, "AWS Lambda", "memory", "maximum")[0]
+    assert answer.status == "conflict" and {a.value for a in answer.answers} == {c.value for c in memory.claims}
