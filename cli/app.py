@@ -19,7 +19,7 @@ app = typer.Typer(no_args_is_help=True, add_completion=False,
 
 DbOption = Annotated[Optional[str], typer.Option(
     "--db", envvar="KG_DB", show_envvar=True,
-    help="Store location (default: the user data directory)")]
+    help="Store folder, or a SPARQL endpoint URL http://host:port (default: the user data directory)")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON")]
 
 
@@ -346,6 +346,102 @@ def export(
     write_output(output, data, force=force)
     if output != "-":
         typer.echo(f"Wrote {output} ({chosen}, {len(data):,} bytes).", err=True)
+
+
+@app.command()
+@reports_errors
+def sparql(
+    query: Annotated[str, typer.Argument(help="A SPARQL query, or - to read it from stdin")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json (SPARQL 1.1 JSON results) or csv")] = "table",
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json")] = False,
+    allow_update: Annotated[bool, typer.Option("--allow-update", help="Also run SPARQL updates (INSERT, DELETE, DROP...)")] = False,
+    db: DbOption = None,
+) -> None:
+    """Run a SPARQL query against the graph, read-only unless --allow-update
+
+    SELECT prints a table (cells cut at 60 characters), SPARQL 1.1 JSON results or CSV; ASK
+    prints true or false; CONSTRUCT and DESCRIBE print N-Triples. Each note is a named graph,
+    so match its triples inside GRAPH ?g { ... }. Works on the store folder and on a server.
+
+    Example: kg sparql 'SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g'
+    """
+    from kg.errors import UpdateNotAllowed
+    from kg.sparql import format_results, query_form
+    from kg.store import is_endpoint, open_store
+
+    from cli.ask import ensure_ingested
+
+    _check_format(fmt, ("table", "json", "csv"))
+    text = sys.stdin.read() if query == "-" else query
+    if query_form(text) == "update":
+        if not allow_update:
+            raise UpdateNotAllowed()
+        with open_store(db, write=True) as store:
+            store.update(text)
+        typer.echo("Update done.", err=True)
+        return
+    if not is_endpoint(db):
+        ensure_ingested(db)
+    with open_store(db) as store:
+        data = format_results(store.query(text), "json" if as_json else fmt)
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+
+
+@app.command()
+@reports_errors
+def serve(
+    bind: Annotated[str, typer.Option("--bind", help="Address to listen on; loopback unless you mean to share")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on")] = 7878,
+    read_only: Annotated[bool, typer.Option("--read-only", help="Answer queries only, refuse updates")] = False,
+    db: DbOption = None,
+) -> None:
+    """Serve the store over the SPARQL 1.1 Protocol until Ctrl-C
+
+    Runs Oxigraph's server program (the oxigraph package, kg's server extra) on the store
+    folder. Other tools and kg itself (--db http://127.0.0.1:7878) query it at /query and
+    update it at /update. Read-write, it holds the store's lock, so other kg commands use the
+    URL meanwhile; --read-only lets kg read the folder too, and makes kg ingest on it wait.
+
+    Example: kg serve --port 7878 --read-only
+    """
+    import signal
+
+    from kg.resources import default_store_path
+    from kg.server import OxigraphServer, is_loopback
+    from kg.store import is_endpoint
+
+    from cli.ask import ensure_ingested
+
+    if is_endpoint(db):
+        raise typer.BadParameter("kg serve serves a store folder, not a URL", param_hint="--db")
+    path = Path(db) if db else default_store_path()
+    if read_only:
+        ensure_ingested(db)         # a read-only server on nothing would serve nothing
+    server = OxigraphServer(path, host=bind, port=port, read_only=read_only)
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, stop)
+    server.start()
+    status = 0
+    try:
+        mode = "read-only" if read_only else "read-write"
+        services = f"query {server.url}/query" + ("" if read_only else f", update {server.url}/update")
+        typer.echo(f"Serving {path} at {server.url} ({mode}): {services}.")
+        typer.echo(f"Use it with --db {server.url}; Ctrl-C stops.")
+        if not is_loopback(bind):
+            typer.echo(f"Warning: listening on {bind}, so other machines can reach it; "
+                       "the server asks for no password.", err=True)
+        status = server.wait()
+    except KeyboardInterrupt:
+        typer.echo("Stopped.", err=True)
+    finally:
+        server.stop()
+    if status:
+        from kg.errors import ServerFailed
+
+        raise ServerFailed(f"oxigraph exited with status {status}")
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -12,9 +13,16 @@ def _err(message: str) -> None:
 
 
 def ensure_ingested(db: str | None) -> None:
-    """First use: an empty store gets the bundled notes, with progress on stderr."""
-    from kg.resources import bundled_notes_dir, default_store_path
+    """First use: an empty store gets the bundled notes, with progress on stderr.
 
+    A SPARQL server is never filled by a read: an empty one is an error (EndpointEmpty).
+    """
+    from kg.resources import bundled_notes_dir, default_store_path
+    from kg.store import is_endpoint
+
+    if is_endpoint(db or os.environ.get("KG_DB")):
+        _require_notes(db or os.environ["KG_DB"])
+        return
     path = Path(db) if db else default_store_path()
     if (path / "CURRENT").exists():
         return
@@ -30,6 +38,16 @@ def ensure_ingested(db: str | None) -> None:
         report = ingest_paths(store, [bundled_notes_dir()], progress=progress)
     _err(f"Ingested {report.notes} notes ({report.limits} limits, {report.integrations} integrations) "
          f"in {report.seconds:.1f} s.")
+
+
+def _require_notes(url: str) -> None:
+    from kg.errors import EndpointEmpty
+    from kg.namespaces import KG
+    from kg.store import open_store
+
+    with open_store(url) as store:
+        if not store.ask(f"ASK {{ GRAPH ?g {{ ?g a <{KG}Note> }} }}"):
+            raise EndpointEmpty(store.location)
 
 
 def run_ask(question: str, db: str | None, as_json: bool) -> None:

@@ -103,3 +103,101 @@ class GraphvizFailed(KgError):
 
     def __init__(self, reason: str) -> None:
         super().__init__(f"Graphviz could not draw the diagram: {reason}.")
+
+
+# ---------------------------------------------------------------- SPARQL servers (`--db http://...`)
+
+class EndpointInvalid(KgError):
+    """A --db URL that is not a usable SPARQL endpoint address."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url} is not a usable SPARQL endpoint URL: {reason}.")
+        self.url = url
+
+
+class EndpointUnreachable(KgError):
+    """No connection to the SPARQL server."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"Cannot reach the SPARQL endpoint {url}: {reason}. "
+                         "Check the URL and that the server is running.")
+        self.url = url
+
+
+class EndpointTimeout(KgError):
+    """The SPARQL server did not answer in time."""
+
+    def __init__(self, url: str, seconds: float) -> None:
+        super().__init__(f"The SPARQL endpoint {url} did not answer within {seconds:g} s "
+                         "(KG_SPARQL_TIMEOUT sets the limit).")
+        self.url = url
+
+
+class EndpointDenied(KgError):
+    """HTTP 401 or 403: the server wants other credentials."""
+
+    def __init__(self, url: str, status: int, reason: str, sent_credentials: bool) -> None:
+        hint = ("check KG_SPARQL_USER and KG_SPARQL_PASSWORD" if sent_credentials
+                else "set KG_SPARQL_USER and KG_SPARQL_PASSWORD if it needs them")
+        super().__init__(f"The SPARQL endpoint {url} refused access (HTTP {status} {reason.rstrip('. ')}); {hint}.")
+        self.url, self.status = url, status
+
+
+class EndpointNotFound(KgError):
+    """HTTP 404: nothing serves SPARQL at that path."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"{url} answered 404 Not Found: no SPARQL service at that path. Set KG_SPARQL_QUERY "
+                         "and KG_SPARQL_UPDATE to the server's paths (Fuseki: sparql and update under the dataset).")
+        self.url = url
+
+
+class EndpointFailed(KgError):
+    """The SPARQL server answered with an error (5xx, or a request it rejected)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"The SPARQL endpoint {url} failed: {reason.rstrip('. ')}.")
+        self.url = url
+
+
+class EndpointEmpty(KgError):
+    """A SPARQL server that holds no notes yet (kg never fills a shared server by itself)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"The SPARQL endpoint {url} holds no notes yet; load them with 'kg ingest --db {url}'.")
+        self.url = url
+
+
+class InvalidTerm(KgError):
+    """A value that cannot be written as a SPARQL term (an IRI with spaces, quotes or brackets)."""
+
+    def __init__(self, value: str, reason: str) -> None:
+        super().__init__(f"{value[:80]!r} cannot be used as {reason}.")
+
+
+class QuerySyntaxError(KgError):
+    """`kg sparql`: the text is not SPARQL."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"The SPARQL text does not parse: {reason.splitlines()[0] if reason else 'syntax error'}.")
+
+
+class UpdateNotAllowed(KgError):
+    """`kg sparql` was given an update without --allow-update."""
+
+    def __init__(self) -> None:
+        super().__init__("This is a SPARQL update, and kg sparql is read-only; add --allow-update to change the graph.")
+
+
+class ServerMissing(KgError):
+    """`kg serve` needs the oxigraph program."""
+
+    def __init__(self) -> None:
+        super().__init__("The 'oxigraph' server program is not installed; pip install 'kg[server]'.")
+
+
+class ServerFailed(KgError):
+    """`kg serve`: the oxigraph server did not start."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"The SPARQL server did not start: {reason.rstrip('. ')}.")

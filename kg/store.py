@@ -1,8 +1,9 @@
 """Where the graph lives: an embedded on-disk Oxigraph store, one named graph per note.
 
-Every read is a SPARQL query and every write a SPARQL update, so that the same code can later
-talk to a SPARQL server. Writers hold an exclusive lock file beside the store and readers a
-shared one, because RocksDB's read-only mode is undefined while another process writes.
+Every read is a SPARQL query and every write a SPARQL update or a whole-graph load, so that the
+same code talks to a SPARQL server when the location is a URL (kg.sparql.ServerStore). Writers
+hold an exclusive lock file beside the store and readers a shared one, because RocksDB's
+read-only mode is undefined while another process writes.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from kg.errors import StoreDamaged, StoreLocked, StoreWriteFailed
+from kg.errors import InvalidTerm, QuerySyntaxError, StoreDamaged, StoreLocked, StoreWriteFailed
 
 LOCK_TIMEOUT = float(os.environ.get("KG_LOCK_TIMEOUT", "30"))
 FLUSH_BYTES = 8 * 1024 * 1024
@@ -41,6 +42,79 @@ def Lit(value: object) -> Term:  # noqa: N802
     if isinstance(value, int):
         return Term(str(value), datatype="http://www.w3.org/2001/XMLSchema#integer")
     return Term(str(value))
+
+
+# SPARQL's IRIREF excludes these, and whitespace and control characters
+_IRI_FORBIDDEN = frozenset('<>"{}|^`\\') | frozenset(chr(c) for c in range(0x21))
+# ECHAR: a string literal may hold anything once backslash, quote and line breaks are escaped
+_LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r",
+                                  "\t": "\\t", "\b": "\\b", "\f": "\\f"})
+
+
+def sparql_iri(value: str) -> str:
+    """`value` as a SPARQL IRI, `<value>`.
+
+    Raises:
+        InvalidTerm: the value holds a character an IRI cannot (space, quote, bracket, backslash...).
+    """
+    if not value or not _IRI_FORBIDDEN.isdisjoint(value):
+        raise InvalidTerm(value, "an IRI (it is empty or holds spaces, quotes, brackets or backslashes)")
+    return f"<{value}>"
+
+
+def sparql_term(term: Term) -> str:
+    """A bound value written as SPARQL text: an IRI checked for forbidden characters, or a
+    literal with every quote, backslash and line break escaped, so it can never end its string.
+
+    Raises:
+        InvalidTerm: an IRI (or a literal's datatype) holds a character IRIs cannot.
+    """
+    if term.is_iri:
+        return sparql_iri(term.value)
+    text = '"' + term.value.translate(_LITERAL_ESCAPES) + '"'
+    return text + "^^" + sparql_iri(term.datatype) if term.datatype else text
+
+
+def lock_store(path: Path, *, exclusive: bool, timeout: float = LOCK_TIMEOUT):
+    """Take the lock file beside the store at `path`: exclusive to write, shared to read.
+
+    Returns the open lock file (closing it releases the lock), or None for a read from a
+    location where no lock file can be made.
+
+    Raises:
+        StoreLocked: another process held the lock for `timeout` seconds.
+        StoreWriteFailed: an exclusive lock file cannot be created.
+    """
+    lock_path = path.with_name(path.name + ".lock")
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a+")
+    except OSError as error:
+        if not exclusive:
+            return None     # a read-only location: read without the lock
+        raise StoreWriteFailed(str(path), error.strerror or str(error)) from None
+    mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(handle, mode | fcntl.LOCK_NB)
+            return handle
+        except OSError as error:
+            if error.errno not in (errno.EAGAIN, errno.EACCES):
+                handle.close()
+                raise
+            if time.monotonic() >= deadline:
+                handle.close()
+                raise StoreLocked(str(path), timeout) from None
+            time.sleep(0.05)
+
+
+def release_lock(handle) -> None:
+    """Release a lock taken by lock_store (None is a no-op)."""
+    if handle is not None:
+        with contextlib.suppress(OSError):
+            fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
 
 
 class EmbeddedStore:
@@ -81,29 +155,7 @@ class EmbeddedStore:
     # ------------------------------------------------------------ locking
 
     def _lock(self, *, exclusive: bool, timeout: float) -> None:
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        try:
-            lock_path.parent.mkdir(parents=True, exist_ok=True)
-            handle = open(lock_path, "a+")
-        except OSError as error:
-            if not exclusive:
-                return      # a read-only location: read without the lock
-            raise StoreWriteFailed(self.location, error.strerror or str(error)) from None
-        mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(handle, mode | fcntl.LOCK_NB)
-                break
-            except OSError as error:
-                if error.errno not in (errno.EAGAIN, errno.EACCES):
-                    handle.close()
-                    raise
-                if time.monotonic() >= deadline:
-                    handle.close()
-                    raise StoreLocked(self.location, timeout) from None
-                time.sleep(0.05)
-        self._lock_file = handle
+        self._lock_file = lock_store(self.path, exclusive=exclusive, timeout=timeout)
 
     def close(self) -> None:
         """Flush and release the store and its lock."""
@@ -111,11 +163,8 @@ class EmbeddedStore:
             with contextlib.suppress(Exception):
                 self._store.flush()
         self._store = None
-        if self._lock_file is not None:
-            with contextlib.suppress(OSError):
-                fcntl.flock(self._lock_file, fcntl.LOCK_UN)
-            self._lock_file.close()
-            self._lock_file = None
+        release_lock(self._lock_file)
+        self._lock_file = None
 
     def __enter__(self) -> "EmbeddedStore":
         return self
@@ -154,6 +203,17 @@ class EmbeddedStore:
         subs = {self._ox.Variable(k): self._term(v) for k, v in bindings.items()}
         return bool(self._store.query(sparql, substitutions=subs or None))
 
+    def query(self, sparql: str) -> Any:
+        """Run any query as given (for `kg sparql`): solutions, a boolean, or triples, as pyoxigraph returns them.
+
+        Raises:
+            QuerySyntaxError: the text is not a SPARQL query.
+        """
+        try:
+            return self._store.query(sparql)
+        except SyntaxError as error:
+            raise QuerySyntaxError(str(error)) from None
+
     def update(self, sparql: str) -> None:
         """Run a SPARQL update in one transaction: all of it is written, or none of it."""
         if not self.write:
@@ -171,7 +231,8 @@ class EmbeddedStore:
         """
         body = "\n".join(ntriples)
         if exists:
-            self.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+            g = sparql_iri(graph)
+            self.update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body}\n}} }}")
         else:
             ox = self._ox
             if not self.write:
@@ -191,7 +252,7 @@ class EmbeddedStore:
                 raise StoreWriteFailed(self.location, str(error).split("\n")[0][:200]) from None
 
     def drop_graph(self, graph: str) -> None:
-        self.update(f"DROP SILENT GRAPH <{graph}>")
+        self.update(f"DROP SILENT GRAPH {sparql_iri(graph)}")
 
     def quads(self, graph: Any):
         """Every quad of one named graph (for export)."""
@@ -203,7 +264,7 @@ class EmbeddedStore:
 
     def merged_triples(self, *, exclude: tuple[str, ...] = ()):
         """Each triple of the named graphs once, leaving out the graphs in `exclude`."""
-        skip = ", ".join(f"<{g}>" for g in exclude)
+        skip = ", ".join(sparql_iri(g) for g in exclude)
         where = "GRAPH ?g { ?s ?p ?o }" + (f" FILTER (?g NOT IN ({skip}))" if exclude else "")
         return self._store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {where} }} }}")
 
@@ -242,13 +303,30 @@ def _py(term: Any) -> Any:
     return value
 
 
-def open_store(location: str | Path | None = None, *, write: bool = False) -> EmbeddedStore:
+def is_endpoint(location: str | Path | None) -> bool:
+    """True when `location` is a URL (scheme://...), not a folder; only http and https are served."""
+    if not isinstance(location, str) or "://" not in location:
+        return False
+    scheme = location.split("://", 1)[0]
+    return scheme.isascii() and scheme.isalpha()
+
+
+def open_store(location: str | Path | None = None, *, write: bool = False):
     """Open the store at `location` (default: KG_DB or the user data directory).
+
+    A URL (http:// or https://) is a SPARQL 1.1 server (kg.sparql.ServerStore); anything
+    else is a folder holding an embedded store.
 
     Raises:
         StoreLocked: another kg process holds the store for longer than the lock timeout.
         StoreDamaged: the store exists but cannot be opened.
+        EndpointInvalid: a URL that is not a usable endpoint address.
     """
+    location = location or os.environ.get("KG_DB") or None
+    if is_endpoint(location):
+        from kg.sparql import ServerStore       # HTTP is imported only for URLs
+
+        return ServerStore(location, write=write)
     from kg.resources import default_store_path
 
     path = Path(location) if location else default_store_path()

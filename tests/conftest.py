@@ -39,3 +39,19 @@ def bundled_extractions(extractor):
     from kg.notes import parse_note
 
     return {p.name: extractor.extract(parse_note(p)) for p in sorted(NOTES.iterdir())}
+
+
+@pytest.fixture(scope="session")
+def oxigraph_program():
+    """The `oxigraph` server program (PyPI `oxigraph`, in the dev extra); tests skip without it, except in CI."""
+    import os
+
+    from kg.errors import ServerMissing
+    from kg.server import find_oxigraph
+
+    try:
+        return find_oxigraph()
+    except ServerMissing:
+        if os.environ.get("CI"):
+            pytest.fail("the oxigraph program is missing: pip install -e '.[dev]'")
+        pytest.skip("the oxigraph program is not installed (pip install -e '.[dev]')")
