@@ -58,6 +58,7 @@ class LimitClaim:
     quantity: Quantity
     statement: Statement
     range_group: int = -1     # the two ends of one stated range share a group
+    topical: bool = False     # the subject was carried over from an earlier heading
 
 
 @dataclass(frozen=True)
@@ -123,12 +124,18 @@ class Extractor:
         integrations: list[IntegrationClaim] = []
         mentions: dict[int, tuple[str, ...]] = {}
         cache: dict[str, list[Mention]] = {}
+        topic: str | None = None      # the service the last heading that named one was about
         for index, st in enumerate(note.statements):
             found = self._services_in(st.text, cache)
             if found:
                 mentions[index] = tuple(dict.fromkeys(m.iri for m in found))
-            limits.extend(self._limits(st, cache))
+            if st.kind == "heading" and found:
+                topic = self._most_specific([m.iri for m in found])
+            limits.extend(self._limits(st, cache, _antecedent(note.statements, index), topic))
             integrations.extend(self._integrations(st, cache))
+        # a carried-over subject only for a kind of limit the note states of that service elsewhere
+        stated = {(self.vocab.root_service(c.service), c.kind) for c in limits if not c.topical}
+        limits = [c for c in limits if not c.topical or (self.vocab.root_service(c.service), c.kind) in stated]
         return Extraction(note, tuple(_dedupe_limits(limits)), tuple(_dedupe_integrations(integrations)),
                           mentions)
 
@@ -178,7 +185,8 @@ class Extractor:
 
     # ------------------------------------------------------------ limits
 
-    def _limits(self, st: Statement, cache: dict[str, list[Mention]]) -> Iterator[LimitClaim]:
+    def _limits(self, st: Statement, cache: dict[str, list[Mention]],
+                antecedent: Statement | None = None, topic: str | None = None) -> Iterator[LimitClaim]:
         text = st.text
         found = find_quantities(text)
         if not found:
@@ -210,6 +218,8 @@ class Extractor:
                 kind = (other if other and not other_blocked else None) or self._kind_from_context(st, q) or kind
             if kind is None and q.noun:
                 kind = next((h.iri for h in self.kinds.find(q.noun) if self._fits(h.iri, q)), None)
+            if qm.bare and q.unit == "count" and kind is None and antecedent is not None:
+                kind, q = self._kind_from_antecedent(antecedent, q)
             if qm.bare and q.unit == "count" and kind is None:
                 # "3000 – US West ..." under "Burst concurrency quotas"; "between 5,500 and 30,000
                 # for symmetric keys" under a bullet about request quotas
@@ -221,6 +231,9 @@ class Extractor:
             # subject
             clause_mentions = [m for m in mentions if ca <= m.start < cb]
             chosen = self._choose_subject(st, text, qm, clause_mentions, mentions, cache)
+            topical = chosen is None and kind is not None and topic is not None
+            if topical:
+                chosen = topic       # a slide that names no service continues the deck's last one
             if chosen is None:
                 continue
             chosen = self._refine_feature(chosen, clause_mentions, st, cache)
@@ -230,7 +243,7 @@ class Extractor:
                 continue    # "two layers" in an example sentence; "up to three times" is a limit
             contexts = self._pick_contexts(st, qm, ctx_hits, found, ca, cb, kind)
             yield LimitClaim(chosen, attribute, kind, qualifier, contexts, q, st,
-                             qm.range_id if qm.range_role else -1)
+                             qm.range_id if qm.range_role else -1, topical)
 
     def _is_noise_number(self, text: str, qm: QuantityMatch, found: list[QuantityMatch],
                          ca: int, cb: int) -> bool:
@@ -329,6 +342,19 @@ class Extractor:
             for b in c.broader:
                 out.setdefault(b, []).append(iri)
         return out
+
+    def _kind_from_antecedent(self, antecedent: Statement, q: Quantity) -> tuple[str | None, Quantity]:
+        """ "KMS has a quota for cryptographic operations per second" / "They are between 5,500
+        and 30,000": a bare number in a sentence that starts with a pronoun measures what the
+        sentence before named, in its unit."""
+        per_second = Quantity(q.value, "count/s", q.text, q.noun)
+        rate = bool(_PER_SECOND.search(antecedent.text))
+        for h in sorted(self.kinds.find(antecedent.text), key=lambda h: (-h.size, h.start)):
+            if self._fits(h.iri, q):
+                return h.iri, q
+            if rate and self._fits(h.iri, per_second):
+                return h.iri, per_second
+        return None, q
 
     def _kind_from_context(self, st: Statement, q: Quantity, parents_only: bool = False) -> str | None:
         for text in (*reversed(st.parents), *(() if parents_only else reversed(st.headings))):
@@ -608,6 +634,20 @@ def _is_topic(text: str, start: int, end: int, found: list[QuantityMatch]) -> bo
     "ReceiveMessageWaitTimeSeconds – Sets polling. 0/s to 20/s (default 0s)"."""
     return bool(text) and not text[:start].strip(" `*_") and not any(o.start < start for o in found) \
         and bool(_TOPIC.match(text[end:]))
+
+
+_PRONOUN_START = re.compile(r"^(?:they|it|these|those|this|that|both)\b", re.IGNORECASE)
+_PER_SECOND = re.compile(r"\bper\s+second\b|/\s?s(?:ec)?\b", re.IGNORECASE)
+
+
+def _antecedent(statements: list[Statement], index: int) -> Statement | None:
+    """The statement a sentence starting with a pronoun refers to: the one just before it, under
+    the same headings and parents."""
+    st = statements[index]
+    if index == 0 or not _PRONOUN_START.match(st.text):
+        return None
+    prev = statements[index - 1]
+    return prev if (prev.headings, prev.parents) == (st.headings, st.parents) else None
 
 
 def _parenthesised_by(text: str, at: int, found: list[QuantityMatch]) -> QuantityMatch | None:

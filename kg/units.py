@@ -398,7 +398,8 @@ def _pair_ranges(text: str, found: list[QuantityMatch]) -> list[QuantityMatch]:
     while i < len(out) - 1:
         a, b = out[i], out[i + 1]
         between = text[a.end:b.start]
-        if _RANGE_JOIN.match(between) and not (a.bare and b.bare and
+        led_by_between = bool(re.search(r"\bbetween\s*$", text[:a.start], re.IGNORECASE))
+        if _RANGE_JOIN.match(between) and not (a.bare and b.bare and not led_by_between and
                                                between.strip().lower() in ("and", "or")):
             qa, qb = a.quantity, b.quantity
             joiner = between.strip().lower()

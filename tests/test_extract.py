@@ -206,3 +206,21 @@ def test_an_article_one_is_not_a_count(extractor):
             "(ie. you can reserve 900 between your functions, or one function with 900)\n")
     claims = extract(extractor, note).limits
     assert claims and all(c.quantity.value != 1 for c in claims)
+
+
+def test_a_sentence_starting_with_a_pronoun_measures_what_the_one_before_named(extractor):
+    note = ("* KMS Quotas\n  * KMS has a global quota for cryptographic operations per second\n"
+            "  * They are between 5,500 and 30,000 for symmetric keys and 500 or below for asymmetric\n")
+    got = {(q, str(c.quantity), tuple(x.rsplit("/", 1)[-1] for x in c.contexts))
+           for c in extract(extractor, note).limits for q in [c.qualifier]}
+    assert got == {("minimum", "5,500 per second", ("symmetric",)), ("maximum", "30,000 per second", ("symmetric",)),
+                   ("maximum", "500 per second", ("asymmetric",))}
+
+
+def test_a_slide_naming_no_service_continues_the_last_one_for_limits_it_states(extractor):
+    deck = ("# AWS Lambda\n- Burst concurrency: 500 to 3,000\n\n# Concurrency Limits\n"
+            "- The default burst concurrency quota per Region is between 500 and 3,000\n\n"
+            "# Networking basics\n- IPv4 is a 32 bit field\n")
+    got = limits(extractor, deck)
+    assert ("lambda", "burst concurrency", "maximum", "3,000") in got
+    assert sum(1 for s, *_ in got if s == "lambda") == 4 and len(got) == 4   # no Lambda "32 bit field"
