@@ -69,6 +69,7 @@ class Answerer:
         self.spellings = tables["spellings"]
         self._context_stems = tables["context_stems"]
         self._facts_cache: dict[str, list[LimitFact]] = {}
+        self._context_key_stems: dict[str, set[str]] = {}
 
     # ------------------------------------------------------------ entry point
 
@@ -278,13 +279,15 @@ class Answerer:
         qualifier, explicit = self._wanted_qualifier(question)
         contexts = self._wanted_contexts(question)
         ancestors = {a for n in named for a in self._ancestors(n)} - named
+        asked_context_stems = {stem(w) for label, iri in self.context_words.items() if iri in contexts
+                               and f" {label} " in f" {rest_text} " for w in label.split()}
         out = []
         for f in facts:
             score = 0.0
             if require_kind and not (f.kind in asked_kinds and self.vocab.kinds[f.kind].broader):
                 continue
-            if contexts and self._contrasts(f.contexts, contexts):
-                continue             # "unzipped" asked: the zipped value is another thing
+            if contexts and self._contrasts(set(f.contexts) | self._noun_contexts(f), contexts):
+                continue             # "unzipped" asked: the zipped value is another thing; "RCU": not 1,000 WCU
             if f.kind and f.kind in asked_kinds:
                 score += 4 + 2 * asked_kinds[f.kind]
             elif f.kind and self._related_kind(f.kind, asked_kinds):
@@ -322,10 +325,15 @@ class Answerer:
                     score -= 2.5 if explicit else 1.5
             else:
                 score += {"maximum": 0.6, "default": 0.8, "exact": 0.4, "minimum": 0.0}[f.qualifier]
+            # a context whose key word the question uses ("requests" for per request) is no extra condition
+            hinted = {c for c in f.contexts if c not in contexts and self._hinted(c, rest_stems)}
             if contexts:
-                score += 3 * len(contexts & set(f.contexts)) - 0.5 * len(set(f.contexts) - contexts)
+                score += 3 * len(contexts & set(f.contexts)) - 0.5 * len(set(f.contexts) - contexts - hinted)
             else:
-                score -= 0.3 * len(f.contexts)
+                score -= 0.3 * len(set(f.contexts) - hinted)
+            score += 0.5 * len(hinted)
+            if f.quantity.noun and {stem(w) for w in f.quantity.noun.split()} <= rest_stems - asked_context_stems:
+                score += 1.0         # "how many batches": the value counts batches
             if f.service in named:
                 score += 0.5         # the service itself before its features
             elif f.service in ancestors:
@@ -377,6 +385,21 @@ class Answerer:
             if extra and all(any(stem(w) == e for w in re.findall(r"[a-z0-9]+", texts)) for e in extra):
                 return True
         return False
+
+    def _noun_contexts(self, f: LimitFact) -> set[str]:
+        """Contexts a value's own unit word names: "3,000 RCU" is a read, "1,000 WCU" a write."""
+        noun = (f.quantity.noun or "").lower()
+        if not noun:
+            return set()
+        return {iri for key in (noun, noun.rstrip("s")) if (iri := self.context_words.get(key))}
+
+    def _hinted(self, context: str, stems: set[str]) -> bool:
+        own = self._context_key_stems.get(context)
+        if own is None:
+            c = self.vocab.contexts.get(context)
+            own = {stem(w) for w in re.findall(r"[a-z0-9]+", c.pref.lower())} - {"per", "each"} if c else set()
+            self._context_key_stems[context] = own
+        return bool(own) and own <= stems
 
     def _line_stems(self, f: LimitFact) -> set[str]:
         return {stem(w) for s in f.sources for w in re.findall(r"[a-z0-9]+", s.text.lower())} - _GENERIC_STEMS

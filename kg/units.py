@@ -295,7 +295,8 @@ def _unit_from_match(m: re.Match[str]) -> tuple[str | None, str]:
             return symbol, ""
         return symbol, ""
     if m.group("noun"):
-        noun = m.group("noun").lower()
+        noun = m.group("noun")
+        noun = noun if noun.isupper() else noun.lower()     # "3,000 RCU" keeps its acronym
         if m.group("nper_unit"):
             return _per_time(m.group("nper_unit")), noun
         return "count", noun
