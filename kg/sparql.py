@@ -41,6 +41,9 @@ CONNECT_TIMEOUT = 10.0
 MAX_REQUEST_BYTES = int(os.environ.get("KG_SPARQL_MAX_BYTES", str(16 * 1024 * 1024)))
 
 _RESULTS_JSON = "application/sparql-results+json"
+# TSV first: on a 179-row SELECT it took 1.5 ms to fetch and parse against JSON's 3.5 ms
+# (the embedded store: 1.5 ms); a server without TSV answers JSON or XML, read by content type
+_RESULTS_ANY = f"text/tab-separated-values, {_RESULTS_JSON};q=0.9, application/sparql-results+xml;q=0.8"
 _NTRIPLES = "application/n-triples"
 
 
@@ -370,8 +373,8 @@ class ServerStore:
         return self._http.request("POST", "query", body=body, headers={
             "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
 
-    def _results(self, sparql: str) -> Any:
-        ctype, data = self._query(sparql, _RESULTS_JSON)
+    def _results(self, sparql: str, accept: str = _RESULTS_ANY) -> Any:
+        ctype, data = self._query(sparql, accept)
         return ox.parse_query_results(data, format=_results_format(ctype, self.endpoint.url("query")))
 
     def select(self, sparql: str, **bindings: Term) -> list[dict[str, Any]]:
@@ -381,7 +384,7 @@ class ServerStore:
         return [{n: _py(row[n]) for n in names} for row in result]
 
     def ask(self, sparql: str, **bindings: Term) -> bool:
-        return bool(self._results(bind_values(sparql, bindings)))
+        return bool(self._results(bind_values(sparql, bindings), _RESULTS_JSON))     # TSV has no booleans
 
     def _triples(self, sparql: str) -> Iterator[Any]:
         ctype, data = self._query(sparql, _NTRIPLES)
@@ -403,7 +406,7 @@ class ServerStore:
         if form in ("construct", "describe"):
             return self._triples(sparql)
         if form in ("select", "ask"):
-            return self._results(sparql)
+            return self._results(sparql, _RESULTS_ANY if form == "select" else _RESULTS_JSON)
         # not a query by its first keyword: the server names the syntax error
         try:
             self._query(sparql, _RESULTS_JSON)

@@ -463,7 +463,12 @@ class _Recorder(BaseHTTPRequestHandler):
         type(self).seen.append(self.headers.get("Authorization"))
         status, body, ctype = 200, b'{"head":{"vars":["n"]},"results":{"bindings":[{"n":{"type":"literal","value":"1"}}]}}', \
             "application/sparql-results+json"
-        if self.path.startswith("/denied/"):
+        if self.path.startswith("/xml/"):        # a server that answers in XML whatever kg prefers
+            ctype = "application/sparql-results+xml"
+            body = (b'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>'
+                    b'<variable name="n"/></head><results><result><binding name="n"><literal>1</literal></binding>'
+                    b'</result></results></sparql>')
+        elif self.path.startswith("/denied/"):
             status, body, ctype = 401, b"<html>login</html>", "text/html"
         elif self.path.startswith("/missing/"):
             status, body, ctype = 404, b"not here", "text/plain"
@@ -488,6 +493,14 @@ def recorder():
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+def test_results_in_json_or_xml_are_read_as_well_as_tsv(recorder):
+    for base in ("", "/xml"):
+        result = runner.invoke(app, ["sparql", "SELECT ?n WHERE { }", "--format", "csv", "--db", recorder + base])
+        assert (result.exit_code, result.stdout.splitlines()) == (0, ["n", "1"]), result.output
+        with open_store(recorder + base) as store:
+            assert store.select("SELECT ?n WHERE { }") == [{"n": "1"}]
 
 
 def test_credentials_come_from_the_environment_as_basic_auth(recorder):

@@ -1,0 +1,140 @@
+"""Ingest and query at N times the bundled notes, on the embedded store and on an Oxigraph server.
+
+For each size, the corpus of bench/ingest.py (copy k shifts every service and number by k) is
+ingested into an empty embedded store and into an empty `oxigraph serve` (started here, on
+127.0.0.1 and a free port, by kg's own OxigraphServer), each ingest in a fresh process. Then
+a fixed set of `kg ask` questions and one `kg connect` are answered in this process against
+each backend, median of --runs. Prints throughput and latency per size and backend, and how
+each grows: per-MB ingest cost and latency at N x against 1x (1.00 is linear for the cost).
+
+    python bench/scale.py                       # 1x and 10x
+    python bench/scale.py --sizes 1 10 100      # 100x takes several minutes per backend
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import ROOT
+from ingest import make_corpus
+
+QUESTIONS = ["max SQS message size", "How long can a Lambda function run?", "lambda max memory",
+             "kinesis shard write throughput", "DynamoDB item size limit"]
+CONNECT = ("CodeCommit", "CodeDeploy")
+
+_INGEST = """import json, sys
+from pathlib import Path
+from kg.ingest import ingest_paths
+from kg.store import open_store
+with open_store(sys.argv[2], write=True) as store:
+    r = ingest_paths(store, [Path(sys.argv[1])])
+    quads = len(store)
+print(json.dumps({"notes": r.notes, "facts": r.limits + r.integrations, "quads": quads}))
+"""
+
+
+def ingest(corpus: Path, db: str) -> tuple[float, dict]:
+    """Ingest `corpus` into `db` (a folder or a URL) in a child process; return (seconds, report)."""
+    started = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", _INGEST, str(corpus), db], check=True, capture_output=True,
+                         text=True, cwd=ROOT)
+    return time.perf_counter() - started, json.loads(out.stdout)
+
+
+def median_ms(run, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def query_latency(db: str, runs: int) -> tuple[float, float]:
+    """Median ms of each question (a fresh Answerer each run, so nothing is cached), their
+    median, and the median ms of one connect (which reads every integration)."""
+    from kg.answer import Answerer
+    from kg.paths import connect
+    from kg.question import parse_question
+    from kg.store import open_store
+    from kg.vocab import default_vocabulary
+
+    vocab = default_vocabulary()
+    with open_store(db) as store:
+        asks = [median_ms(lambda q=q: Answerer(vocab).answer(store, parse_question(q)), runs) for q in QUESTIONS]
+        path = median_ms(lambda: connect(store, vocab, *CONNECT), runs)
+    return statistics.median(asks), path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def measure(backend: str, corpus: Path, tmp: Path, size: int, runs: int) -> dict:
+    from kg.server import OxigraphServer
+
+    location = tmp / f"{backend}{size}"
+    if backend == "embedded":
+        seconds, report = ingest(corpus, str(location))
+        ask, path = query_latency(str(location), runs)
+    else:
+        with OxigraphServer(location, port=free_port()) as server:
+            seconds, report = ingest(corpus, server.url)
+            ask, path = query_latency(server.url, runs)
+    shutil.rmtree(location)
+    return {"seconds": seconds, "ask_ms": ask, "connect_ms": path, **report}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10])
+    parser.add_argument("--runs", type=int, default=5, help="runs per query; the median is shown")
+    parser.add_argument("--backends", nargs="+", default=["embedded", "server"], choices=["embedded", "server"])
+    args = parser.parse_args()
+    rows: dict[tuple[str, int], dict] = {}
+    print(f"{'size':>5} {'backend':<9} {'notes':>6} {'MB':>8} {'quads':>11} {'ingest s':>9} {'MB/s':>6} "
+          f"{'facts/s':>8} {'ask ms':>8} {'connect ms':>10}", flush=True)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        for size in args.sizes:
+            corpus = tmp / f"corpus{size}"
+            nbytes = make_corpus(corpus, size)
+            for backend in args.backends:
+                r = rows[backend, size] = {**measure(backend, corpus, tmp, size, args.runs), "mb": nbytes / 1e6}
+                print(f"{size:>4}x {backend:<9} {r['notes']:>6} {r['mb']:>8.2f} {r['quads']:>11,} {r['seconds']:>9.1f} "
+                      f"{r['mb'] / r['seconds']:>6.2f} {r['facts'] / r['seconds']:>8.0f} {r['ask_ms']:>8.1f} "
+                      f"{r['connect_ms']:>10.1f}", flush=True)
+            shutil.rmtree(corpus)
+    base = min(args.sizes)
+    print(f"\ngrowth against {base}x (per-MB ingest cost: 1.00 is linear; latencies as ratios)")
+    for backend in args.backends:
+        b = rows[backend, base]
+        for size in args.sizes:
+            if size == base:
+                continue
+            r = rows[backend, size]
+            cost = (r["seconds"] / r["mb"]) / (b["seconds"] / b["mb"])
+            print(f"  {backend:<9} {size:>4}x: data {r['mb'] / b['mb']:6.1f}x, ingest time {r['seconds'] / b['seconds']:6.1f}x, "
+                  f"per-MB cost {cost:5.2f}, ask latency {r['ask_ms'] / b['ask_ms']:6.2f}x, "
+                  f"connect latency {r['connect_ms'] / b['connect_ms']:6.2f}x")
+    if len(args.backends) == 2:
+        print("\nserver against embedded (time ratios)")
+        for size in args.sizes:
+            e, s = rows["embedded", size], rows["server", size]
+            print(f"  {size:>4}x: ingest {s['seconds'] / e['seconds']:5.2f}, ask {s['ask_ms'] / e['ask_ms']:5.2f}, "
+                  f"connect {s['connect_ms'] / e['connect_ms']:5.2f}")
+
+
+if __name__ == "__main__":
+    main()
