@@ -71,6 +71,7 @@ class Answerer:
         self._facts_cache: dict[str, list[LimitFact]] = {}
         self._context_key_stems: dict[str, set[str]] = {}
 
+
     # ------------------------------------------------------------ entry point
 
     def answer(self, store: EmbeddedStore, question: Question) -> Answer:
@@ -272,7 +273,8 @@ class Answerer:
                             (spans[other][0] <= spans[k][0] and spans[k][1] <= spans[other][1] and asked_kinds[other] > n))
             for other in asked_kinds)}
         if asked_kinds and max(asked_kinds.values()) == 1 and not any(
-                f.kind in asked_kinds or (f.kind and self._related_kind(f.kind, asked_kinds)) for f in facts):
+                f.kind in asked_kinds or (f.kind and self._related_kind(f.kind, asked_kinds))
+                or self._fits_by_dimension(f, asked_kinds, question) for f in facts):
             # "largest payload an SQS queue accepts": "payload" alone names Lambda's invocation
             # payload, which SQS has none of; fall back to the words the facts' labels share
             asked_kinds = {}
@@ -298,6 +300,8 @@ class Answerer:
                 continue             # the question names another kind of limit: never offer this one
             elif asked_kinds and self._fits_by_context(f, asked_kinds, contexts):
                 score += 3           # "BatchGetItem ⇒ ... (16MB max)": a size stated under the asked operation
+            elif asked_kinds and self._fits_by_dimension(f, asked_kinds, question):
+                score += 2           # "User keys created in KMS ⇒ $1/month" is a price
             label_stems = {stem(w) for w in re.findall(r"[A-Za-z0-9]+", f.attribute.lower())}
             if f.kind:
                 label_stems |= {stem(w) for label in self.vocab.kinds[f.kind].labels
@@ -308,7 +312,8 @@ class Answerer:
                           - _GENERIC_STEMS) if f.kind in self.vocab.kinds else set()
             if not (f.kind and (f.kind in asked_kinds or self._related_kind(f.kind, asked_kinds)
                                 or self._evidenced_broader(f, asked_kinds))) and \
-                    not (not f.kind and self._fits_by_context(f, asked_kinds, contexts)) and \
+                    not (not f.kind and (self._fits_by_context(f, asked_kinds, contexts)
+                                         or self._fits_by_dimension(f, asked_kinds, question))) and \
                     not (rest_stems & name_stems) and \
                     not (rest_stems & label_stems - _GENERIC_STEMS - self._context_stems):
                 continue             # only "size", "limit" or "per account" in common: not the same thing
@@ -357,6 +362,14 @@ class Answerer:
         if f.kind or not asked or not (self._distinguishing(contexts) & set(f.contexts)):
             return False
         return any(f.quantity.dimension in self.vocab.kinds[k].dimensions for k in asked if k in self.vocab.kinds)
+
+    def _fits_by_dimension(self, f: LimitFact, asked: dict[str, int], question: Question) -> bool:
+        """A free-labelled amount of money answers a question about a price: "User keys created
+        in KMS ⇒ $1/month" is what a key costs. (A bare size is not so clear: "0.5GB to 237GB"
+        under a cache bullet is the cache's, not the service's.)"""
+        if f.kind or not asked or f.quantity.dimension != "Money" or question.dimension != "Money":
+            return False
+        return any("Money" in self.vocab.kinds[k].dimensions for k in asked if k in self.vocab.kinds)
 
     def _contrasts(self, a, b) -> bool:
         """Do two sets of contexts contradict each other (zipped and unzipped)?"""
