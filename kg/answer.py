@@ -353,7 +353,8 @@ class Answerer:
             out.append((score, f))
         # ties broken by the facts themselves, never by the order the store returned them in
         out.sort(key=lambda x: (-round(x[0], 9), -len({s.note for s in x[1].sources}), x[1].service,
-                                x[1].attribute, x[1].qualifier, x[1].contexts, x[1].quantity.canonical_value))
+                                x[1].attribute, x[1].qualifier, x[1].contexts, x[1].order,
+                                x[1].quantity.canonical_value))
         return out
 
     def _fits_by_context(self, f: LimitFact, asked: dict[str, int], contexts: set[str]) -> bool:
@@ -465,6 +466,15 @@ class Answerer:
         from kg.check import active_contexts, disagree
 
         best_score, best = scored[0]
+        wanted, explicit = self._wanted_qualifier(question)
+        if explicit and wanted in ("maximum", "minimum") and best.qualifier == wanted:
+            # "burst concurrency max" over one note's list of per-region maxima (3000, 1000, 500):
+            # the largest of the near-equal candidates; "lowest ...": the smallest
+            near = [(sc, f) for sc, f in scored if sc >= best_score - 1.0 and self._same_limit(f, best)
+                    and set(f.contexts) == set(best.contexts)]
+            pick = max if wanted == "maximum" else min
+            best_score, best = pick(near, key=lambda x: (x[1].quantity.canonical_value, x[0]))
+            scored = [(best_score, best)] + [x for x in scored if x[1] is not best]
         same = [(sc, f) for sc, f in scored if f is best or
                 (self._same_limit(f, best) and not self._contrasts(f.contexts, best.contexts))]
         active = active_contexts([f for _sc, f in same], self.vocab)

@@ -39,6 +39,7 @@ class LimitFact:
     stated: str
     sources: list[Source] = field(default_factory=list)
     forms: dict[str, int] = field(default_factory=dict)   # each way the notes write the value -> sources
+    order: int = 0          # where it was stated among its note's limits: "1 MB/s or 1000/s" in that order
 
     @property
     def value(self) -> str:
@@ -144,9 +145,11 @@ def limit_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str] | N
         qualifier = node["qualifier"].rsplit("#", 1)[-1]
         key = (service, node["attribute"], qualifier, contexts, q.dimension, round(q.canonical_value, 6))
         fact = merged.get(key)
+        order = int(f.rsplit("-", 1)[-1]) if f.rsplit("-", 1)[-1].isdigit() else 0
         if fact is None:
             fact = merged[key] = LimitFact(service, _label_map(store, vocab, service), node["attribute"],
-                                           node.get("kind"), qualifier, contexts, q, node["stated"])
+                                           node.get("kind"), qualifier, contexts, q, node["stated"], order=order)
+        fact.order = min(fact.order, order)
         for src in sources.get(f, []):
             if src not in fact.sources:
                 fact.sources.append(src)
