@@ -85,6 +85,7 @@ class Answerer:
         if len(hits) > 1:
             # "the most RAM for a Lambda function": RAM the memory, not AWS Resource Access Manager
             hits = [h for h in hits if not (h.end - h.start == 1 and h.words in self.kind_labels)] or hits
+        hits += self._features_named_in_part(question, hits)
         question = self._corrected(question, hits)
         if not hits:
             return self._without_service(store, question)
@@ -129,6 +130,33 @@ class Answerer:
             if nxt and nxt.start == h.end and h.iri in self._ancestors(nxt.iri):
                 continue
             out.append(h)
+        return out
+
+    def _features_named_in_part(self, question: Question, hits: list[NameHit]) -> list[NameHit]:
+        """ "lambda sqs event source max batch size": with Lambda named, "event source" names its
+        event source mapping. Two or more words in a row of a named service's feature label,
+        covering most of what the label adds to the service's own name."""
+        taken = {i for h in hits for i in range(h.start, h.end)}
+        words = question.words
+        out = []
+        for h in hits:
+            own = set(re.findall(r"[a-z0-9]+", self.vocab.service_label(h.iri).lower()))
+            for feature in self.vocab.narrower(h.iri):
+                best = None
+                for label in self.vocab.services[feature].labels:
+                    extra = [w for w in re.findall(r"[a-z0-9]+", label.lower()) if w not in own]
+                    if len(extra) < 2:
+                        continue
+                    for n in range(len(extra), 1, -1):
+                        if 3 * n < 2 * len(extra):
+                            break
+                        part = tuple(extra[:n])
+                        for i in range(len(words) - n + 1):
+                            if words[i:i + n] == part and not taken & set(range(i, i + n)):
+                                best = best or NameHit(feature, i, i + n, 90.0, " ".join(part))
+                if best:
+                    out.append(best)
+                    taken |= set(range(best.start, best.end))
         return out
 
     def _ancestors(self, iri: str) -> set[str]:
