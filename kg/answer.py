@@ -267,7 +267,7 @@ class Answerer:
 
     def _wanted_contexts(self, question: Question) -> set[str]:
         """Contexts the question names; "without batching" is unbatched, not also batching."""
-        text = " " + " ".join(question.words) + " "
+        text = " " + " ".join(question.words).replace("-", " ") + " "      # "single-node": single node
         found = [(text.find(f" {label} "), len(label), iri) for label, iri in self.context_words.items()
                  if f" {label} " in text]
         found.sort(key=lambda x: (x[0], -x[1]))
@@ -324,6 +324,8 @@ class Answerer:
                 score += 3
             elif f.kind and self._evidenced_broader(f, asked_kinds):
                 score += 4           # "retention period" stated on a line about backups
+            elif f.kind and self._generic_fit(f, asked_kinds):
+                score += 2           # "100PB per Snowmobile", a bare size, for "how much data does it hold"
             elif asked_kinds and f.kind:
                 continue             # the question names another kind of limit: never offer this one
             elif asked_kinds and self._fits_by_context(f, asked_kinds, contexts):
@@ -339,7 +341,7 @@ class Answerer:
             name_stems = ({stem(w) for w in re.findall(r"[A-Za-z0-9]+", self.vocab.kinds[f.kind].pref.lower())}
                           - _GENERIC_STEMS) if f.kind in self.vocab.kinds else set()
             if not (f.kind and (f.kind in asked_kinds or self._related_kind(f.kind, asked_kinds)
-                                or self._evidenced_broader(f, asked_kinds))) and \
+                                or self._evidenced_broader(f, asked_kinds) or self._generic_fit(f, asked_kinds))) and \
                     not (not f.kind and (self._fits_by_context(f, asked_kinds, contexts)
                                          or self._fits_by_dimension(f, asked_kinds, question))) and \
                     not (rest_stems & name_stems) and \
@@ -391,6 +393,23 @@ class Answerer:
         if f.kind or not asked or not (self._distinguishing(contexts) & set(f.contexts)):
             return False
         return any(f.quantity.dimension in self.vocab.kinds[k].dimensions for k in asked if k in self.vocab.kinds)
+
+    def _generic_fit(self, f: LimitFact, asked: dict[str, int]) -> bool:
+        """A fact of a dimension's generic kind (a line that is nothing but a value of the service)
+        answers any asked kind under that generic one."""
+        c = self.vocab.kinds.get(f.kind or "")
+        if c is None or c.broader or not asked:
+            return False
+        return any(f.kind in self._kind_ancestors(k) for k in asked)
+
+    def _kind_ancestors(self, kind: str) -> set[str]:
+        out, todo = set(), list(self.vocab.kinds[kind].broader) if kind in self.vocab.kinds else []
+        while todo:
+            b = todo.pop()
+            if b not in out:
+                out.add(b)
+                todo.extend(self.vocab.kinds[b].broader if b in self.vocab.kinds else [])
+        return out
 
     def _fits_by_dimension(self, f: LimitFact, asked: dict[str, int], question: Question) -> bool:
         """A free-labelled amount of money answers a question about a price: "User keys created

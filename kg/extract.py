@@ -238,6 +238,12 @@ class Extractor:
                 continue
             chosen = self._refine_feature(chosen, clause_mentions, st, cache)
             attribute = (self.vocab.kinds[kind].pref if kind else self._free_label(text, qm, ca, cb)) or "value"
+            if kind is None and not any(self.kinds.find(p) for p in st.parents) and \
+                    self._bare_value(text, found, mentions, ctx_hits):
+                # "50Tb to 80Tb" right under "Snowball", "100PB per Snowmobile": the service's own
+                # size, duration or count, of no more specific kind
+                kind = self._generic_kinds.get(q.dimension)
+                attribute = "value"
             qualifier = self._pick_qualifier(st, qm, qual_hits, found, ca, cb)
             if q.text[:1].isalpha() and qualifier == "exact":
                 continue    # "two layers" in an example sentence; "up to three times" is a limit
@@ -342,6 +348,24 @@ class Extractor:
             for b in c.broader:
                 out.setdefault(b, []).append(iri)
         return out
+
+    @cached_property
+    def _generic_kinds(self) -> dict[str, str]:
+        """The root kind of each dimension ("generic size"), for values nothing else describes."""
+        out: dict[str, str] = {}
+        for iri, c in sorted(self.vocab.kinds.items()):
+            if not c.broader and len(c.dimensions) == 1 and c.pref.startswith("generic "):
+                out.setdefault(next(iter(c.dimensions)), iri)
+        return out
+
+    def _bare_value(self, text: str, found: list[QuantityMatch], mentions: list[Mention],
+                    contexts: list[Mention]) -> bool:
+        """Is the statement nothing but values (and the service's name, a condition, "per", "to")?"""
+        rest = text
+        spans = [(o.start, o.end) for o in found] + [(m.start, m.end) for m in [*mentions, *contexts]]
+        for span in sorted(spans, reverse=True):
+            rest = rest[:span[0]] + " " + rest[span[1]:]
+        return not [w for w in _WORD.findall(rest) if w.lower() not in _BARE_FILLER]
 
     def _kind_from_antecedent(self, antecedent: Statement, q: Quantity) -> tuple[str | None, Quantity]:
         """ "KMS has a quota for cryptographic operations per second" / "They are between 5,500
@@ -636,6 +660,7 @@ def _is_topic(text: str, start: int, end: int, found: list[QuantityMatch]) -> bo
         and bool(_TOPIC.match(text[end:]))
 
 
+_BARE_FILLER = {"to", "per", "up", "each", "a", "an", "from", "and", "or", "max", "min", "maximum", "minimum"}
 _PRONOUN_START = re.compile(r"^(?:they|it|these|those|this|that|both)\b", re.IGNORECASE)
 _PER_SECOND = re.compile(r"\bper\s+second\b|/\s?s(?:ec)?\b", re.IGNORECASE)
 

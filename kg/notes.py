@@ -272,7 +272,7 @@ _LEAD_INS = set("""in into to from with using via by through on for of onto the 
 was were as like than vs versus between behind inside within both either nor about use uses used poll
 polls call calls invoke invokes trigger triggers read reads write writes send sends monitor monitors
 consume consumes subscribe subscribes support supports enable enables integrate integrates access
-accesses across over under at into & + / , : ( - ⇒ → -> such""".split())
+accesses across over under at into & + / , : ( - ⇒ → -> such per each every""".split())
 
 TrailingLabel = Callable[[str], "int | None"]
 

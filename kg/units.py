@@ -343,6 +343,8 @@ def find_quantities(text: str) -> list[QuantityMatch]:
         if bare:
             if num_text.isalpha():
                 continue      # "one", "two": only numbers that count something
+            if re.match(r"-[A-Za-z]", masked[m.end():m.end() + 2]):
+                continue      # "45-foot container", "256-bit key": part of a compound word
             if re.fullmatch(r"(19|20)\d\d", num_text) and not m.group("mult"):
                 continue      # a year
             symbol = "count"

@@ -224,3 +224,10 @@ def test_a_slide_naming_no_service_continues_the_last_one_for_limits_it_states(e
     got = limits(extractor, deck)
     assert ("lambda", "burst concurrency", "maximum", "3,000") in got
     assert sum(1 for s, *_ in got if s == "lambda") == 4 and len(got) == 4   # no Lambda "32 bit field"
+
+
+def test_a_line_that_is_only_a_value_is_the_service_s_own_size(extractor):
+    note = "Snowmobile\n\n  • 100PB per Snowmobile\n  • 45-foot shipping container\n"
+    claims = extract(extractor, note).limits
+    assert [(c.service.rsplit("/", 1)[-1], c.kind.rsplit("/", 1)[-1], str(c.quantity)) for c in claims] == [
+        ("snowmobile", "size", "100 PB")]
