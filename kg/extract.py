@@ -135,7 +135,10 @@ class Extractor:
             integrations.extend(self._integrations(st, cache))
         # a carried-over subject only for a kind of limit the note states of that service elsewhere
         stated = {(self.vocab.root_service(c.service), c.kind) for c in limits if not c.topical}
-        limits = [c for c in limits if not c.topical or (self.vocab.root_service(c.service), c.kind) in stated]
+        conditions = {(self.vocab.root_service(c.service), x) for c in limits if not c.topical
+                      for x in c.contexts if self.vocab.contexts[x].contrasts}
+        limits = [c for c in limits if not c.topical or (self.vocab.root_service(c.service), c.kind) in stated
+                  or any((self.vocab.root_service(c.service), x) in conditions for x in c.contexts)]
         return Extraction(note, tuple(_dedupe_limits(limits)), tuple(_dedupe_integrations(integrations)),
                           mentions)
 
