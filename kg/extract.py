@@ -311,6 +311,8 @@ class Extractor:
                 continue
             if not same_clause and h.start <= qm.start < h.end:
                 continue
+            if text and _in_aside(text, h.start, qm):
+                continue        # "at least 3 copies of data (... on compute nodes ...)": the aside's words
             if h.end <= qm.start:
                 lo, hi = h.end, qm.start
             elif h.start >= qm.end:
@@ -676,6 +678,18 @@ def _antecedent(statements: list[Statement], index: int) -> Statement | None:
         return None
     prev = statements[index - 1]
     return prev if (prev.headings, prev.parents) == (st.headings, st.parents) else None
+
+
+def _in_aside(text: str, at: int, qm: QuantityMatch) -> bool:
+    """Is `at` inside a parenthesis that neither holds the value nor directly follows it?"""
+    open_at = text.rfind("(", 0, at)
+    if open_at < 0 or text.find(")", open_at, at) >= 0:
+        return False
+    close_at = text.find(")", at)
+    close_at = len(text) if close_at < 0 else close_at
+    if open_at <= qm.start < close_at:
+        return False
+    return bool(text[qm.end:open_at].strip())
 
 
 def _parenthesised_by(text: str, at: int, found: list[QuantityMatch]) -> QuantityMatch | None:

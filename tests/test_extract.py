@@ -231,3 +231,9 @@ def test_a_line_that_is_only_a_value_is_the_service_s_own_size(extractor):
     claims = extract(extractor, note).limits
     assert [(c.service.rsplit("/", 1)[-1], c.kind.rsplit("/", 1)[-1], str(c.quantity)) for c in claims] == [
         ("snowmobile", "size", "100 PB")]
+
+
+def test_an_aside_s_words_do_not_name_the_value_s_kind(extractor):
+    # the note's own typo ("opies") leaves no kind outside the aside
+    note = "# Redshift\n- Keeps at least 3 opies of data (original and replica on compute nodes and backup in S3)\n"
+    assert not [c for c in extract(extractor, note).limits if c.attribute == "nodes per cluster"]
