@@ -288,9 +288,15 @@ class Answerer:
         named = {h.iri for h in hits}
         service_tokens = {i for h in hits for i in range(h.start, h.end)}
         rest = [w for i, w in enumerate(question.words) if i not in service_tokens]
+        # "gp3", "io2", "t3.micro": a model the question names must be on the fact's own line
+        models = [w for w in rest if _MODEL.fullmatch(w) and w not in self.index and not _is_quantity(w)]
         rest_text = " ".join(rest)
         rest_stems = {stem(w) for w in rest if w not in _QUESTION_FILLER}
         kind_hits = self.kinds.find(rest_text)
+        if not kind_hits:
+            # "how many local secondary indexes ... on a table": the feature's name is the limit's
+            feature_words = " ".join(h.words for h in hits if self.vocab.parent_service(h.iri))
+            kind_hits = [h for h in self.kinds.find(feature_words) if h.size >= 2] if feature_words else []
         asked_kinds: dict[str, int] = {}
         for h in kind_hits:
             asked_kinds[h.iri] = max(asked_kinds.get(h.iri, 0), h.size)
@@ -316,6 +322,8 @@ class Answerer:
             score = 0.0
             if require_kind and not (f.kind in asked_kinds and self.vocab.kinds[f.kind].broader):
                 continue
+            if models and not all(any(m in s.text.lower() for s in f.sources) for m in models):
+                continue             # EBS's 64,000 IOPS are not gp3's
             if contexts and self._contrasts(set(f.contexts) | self._noun_contexts(f), contexts):
                 continue             # "unzipped" asked: the zipped value is another thing; "RCU": not 1,000 WCU
             if f.kind and f.kind in asked_kinds:
@@ -623,6 +631,15 @@ def prepare_tables(vocab: Vocabulary) -> dict:
 # a question's dimension cue and the fact dimensions that still answer it: "how many requests
 # per second" (Count) and a rate; "throughput" and 1,000 records/s or 1 MB/s
 _COMPATIBLE_DIMENSIONS = {("Count", "Rate"), ("Throughput", "Rate"), ("Throughput", "DataRate")}
+
+_MODEL = re.compile(r"(?=[a-z0-9.\-]*[a-z])(?=[a-z0-9.\-]*\d)[a-z][a-z0-9.\-]*")
+
+
+def _is_quantity(word: str) -> bool:
+    from kg.units import find_quantities
+
+    return bool(find_quantities(word))
+
 
 _GENERIC_STEMS = {"size", "limit", "time", "number", "count", "rate", "value", "max", "maximum", "min",
                   "minimum", "default", "total", "amount", "period", "length", "quota"}

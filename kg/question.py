@@ -75,6 +75,23 @@ def tokenize(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _unit_dimension(words: tuple[str, ...]) -> str | None:
+    """The dimension of a unit the question names ("MB/s", "KB", "days"), if it names one."""
+    from kg.units import parse_quantity
+
+    for i, w in enumerate(words):
+        if i and words[i - 1] in ("per", "a", "an", "each", "every"):
+            continue        # "messages per second", "cost per month": the unit of a rate, not what is asked
+        if len(w) >= 2 and w.isascii() and w[0].isalpha():
+            try:
+                q = parse_quantity(f"1 {w}")
+            except ValueError:
+                continue
+            if q.unit not in ("count", "count/s") and q.text.endswith(w):
+                return q.dimension
+    return None
+
+
 def parse_question(text: str) -> Question:
     """Classify a question and pull out its unit request and dimension cues.
 
@@ -99,9 +116,9 @@ def parse_question(text: str) -> Question:
         if unit in set(iter_unit_words()):
             target_unit = unit
             body = clean[:m.start()]
-    dimension = None
+    dimension = _unit_dimension(tokenize(body))      # "kinesis shard write MB/s": a data rate
     for rx, dim in _DIMENSION_CUES:
-        if rx.search(body):
+        if dimension is None and rx.search(body):
             dimension = dim
             break
     return Question(clean, "limit", tokenize(body), target_unit, dimension,

@@ -196,6 +196,12 @@ OWN_NOTE = """\
 ## Kinesis Data Streams
 - Producers write up to 1MB/s or 1000 records/s per shard
 
+## EBS
+- Provisioned IOPS volumes: up to 64,000 IOPS
+
+## DynamoDB indexes
+- Up to 5 local secondary indexes per table
+
 ## DynamoDB partitions
 - Requests may be throttled past 3000 RCU or 1000 WCU for a single partition key value
 
@@ -271,3 +277,17 @@ def test_a_bare_value_under_a_service_answers_what_it_measures(ask_own):
     assert ask_own("How much data does one Snowmobile hold?").answers[0].value == "100 PB"
     assert ask_own("storage of a single-node redshift cluster").answers[0].value == "160 GB"
     assert ask_own("snowmobile max retention period").status == "not_found"
+
+
+def test_a_unit_in_the_question_says_what_is_asked(ask_own):
+    assert ask_own("kinesis shard write MB/s").answers[0].value == "1 MB/s"
+    assert ask_own("kinesis shard records per second").answers[0].value == "1,000 records per second"
+
+
+def test_a_feature_s_name_can_be_the_limit_asked(ask_own):
+    assert ask_own("How many local secondary indexes can I create on a DynamoDB table?").answers[0].value == "5"
+
+
+def test_a_model_the_notes_never_name_is_not_answered_with_another_s_limit(ask_own):
+    assert ask_own("gp3 volume max iops").status == "not_found"
+    assert ask_own("ebs max iops").answers[0].value == "64,000"
