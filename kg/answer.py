@@ -438,13 +438,7 @@ class Answerer:
     def _evidenced_broader(self, f: LimitFact, asked: dict[str, int]) -> bool:
         """Is the fact's kind broader than an asked kind, with the asked kind's own words on its line?"""
         for k in asked:
-            ancestors, todo = set(), list(self.vocab.kinds[k].broader) if k in self.vocab.kinds else []
-            while todo:
-                b = todo.pop()
-                if b not in ancestors:
-                    ancestors.add(b)
-                    todo.extend(self.vocab.kinds[b].broader if b in self.vocab.kinds else [])
-            if f.kind not in ancestors:
+            if f.kind not in self._kind_ancestors(k):
                 continue
             extra = {stem(w) for w in re.findall(r"[a-z0-9]+", self.vocab.kinds[k].pref.lower())} - \
                 {stem(w) for w in re.findall(r"[a-z0-9]+", self.vocab.kinds[f.kind].pref.lower())} - _GENERIC_STEMS
