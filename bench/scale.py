@@ -6,6 +6,7 @@ ingested into an empty embedded store and into an empty `oxigraph serve` (starte
 a fixed set of `kg ask` questions and one `kg connect` are answered in this process against
 each backend, median of --runs. Prints throughput and latency per size and backend, and how
 each grows: per-MB ingest cost and latency at N x against 1x (1.00 is linear for the cost).
+kg's code is copied first, so both backends measure the same kg even if the checkout changes.
 
     python bench/scale.py                       # 1x and 10x
     python bench/scale.py --sizes 1 10 100      # 100x takes several minutes per backend
@@ -25,7 +26,6 @@ import time
 from pathlib import Path
 
 from _common import ROOT
-from ingest import make_corpus
 
 QUESTIONS = ["max SQS message size", "How long can a Lambda function run?", "lambda max memory",
              "kinesis shard write throughput", "DynamoDB item size limit"]
@@ -42,11 +42,23 @@ print(json.dumps({"notes": r.notes, "facts": r.limits + r.integrations, "quads":
 """
 
 
-def ingest(corpus: Path, db: str) -> tuple[float, dict]:
+def snapshot(tmp: Path) -> Path:
+    """A copy of kg's code, vocabularies and notes, imported by this process and every child, so
+    that one run measures one version of kg even while the checkout changes under it."""
+    code = tmp / "code"
+    for name in ("kg", "ontology", "data"):
+        shutil.copytree(ROOT / name, code / name, ignore=shutil.ignore_patterns("__pycache__"))
+    sys.path.insert(0, str(code))
+    import kg  # noqa: F401 - from here on every kg module comes from the copy
+
+    return code
+
+
+def ingest(corpus: Path, db: str, code: Path) -> tuple[float, dict]:
     """Ingest `corpus` into `db` (a folder or a URL) in a child process; return (seconds, report)."""
     started = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", _INGEST, str(corpus), db], check=True, capture_output=True,
-                         text=True, cwd=ROOT)
+                         text=True, cwd=code)
     return time.perf_counter() - started, json.loads(out.stdout)
 
 
@@ -86,11 +98,11 @@ def measure(backend: str, corpus: Path, tmp: Path, size: int, runs: int) -> dict
 
     location = tmp / f"{backend}{size}"
     if backend == "embedded":
-        seconds, report = ingest(corpus, str(location))
+        seconds, report = ingest(corpus, str(location), tmp / "code")
         ask, path = query_latency(str(location), runs)
     else:
         with OxigraphServer(location, port=free_port()) as server:
-            seconds, report = ingest(corpus, server.url)
+            seconds, report = ingest(corpus, server.url, tmp / "code")
             ask, path = query_latency(server.url, runs)
     shutil.rmtree(location)
     return {"seconds": seconds, "ask_ms": ask, "connect_ms": path, **report}
@@ -103,10 +115,16 @@ def main() -> None:
     parser.add_argument("--backends", nargs="+", default=["embedded", "server"], choices=["embedded", "server"])
     args = parser.parse_args()
     rows: dict[tuple[str, int], dict] = {}
+    version = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True,
+                             check=False).stdout.strip()
+    print(f"kg {version or '(not a git checkout)'}, copied at start; {args.runs} runs per query, medians")
     print(f"{'size':>5} {'backend':<9} {'notes':>6} {'MB':>8} {'quads':>11} {'ingest s':>9} {'MB/s':>6} "
           f"{'facts/s':>8} {'ask ms':>8} {'connect ms':>10}", flush=True)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
+        snapshot(tmp)
+        from ingest import make_corpus      # bench/ingest.py, with kg from the copy
+
         for size in args.sizes:
             corpus = tmp / f"corpus{size}"
             nbytes = make_corpus(corpus, size)

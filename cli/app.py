@@ -415,6 +415,8 @@ def serve(
 
     if is_endpoint(db):
         raise typer.BadParameter("kg serve serves a store folder, not a URL", param_hint="--db")
+    if bind.count(":") == 1:
+        raise typer.BadParameter("give the address alone and the port with --port", param_hint="--bind")
     path = Path(db) if db else default_store_path()
     if read_only:
         ensure_ingested(db)         # a read-only server on nothing would serve nothing

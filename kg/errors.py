@@ -155,9 +155,9 @@ class EndpointNotFound(KgError):
 class EndpointFailed(KgError):
     """The SPARQL server answered with an error (5xx, or a request it rejected)."""
 
-    def __init__(self, url: str, reason: str) -> None:
+    def __init__(self, url: str, reason: str, status: int | None = None, said: str = "") -> None:
         super().__init__(f"The SPARQL endpoint {url} failed: {reason.rstrip('. ')}.")
-        self.url = url
+        self.url, self.status, self.said = url, status, said
 
 
 class EndpointEmpty(KgError):

@@ -54,7 +54,7 @@ _TOKEN = re.compile(
     r"(?P<space>\s+)|(?P<comment>#[^\n\r]*)"
     r"|(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)"
     rf"|(?P<string>{_STRING})"
-    r"|(?P<var>[?$][^\s{}()<>;,.=!&|+*/\"'^]+)"
+    r"|(?P<var>[?$]\w+)"
     r"|(?P<word>(?:[^\s{}()<>;,\"'#?$\\]|\\.)+)"
     r"|(?P<other>.)", re.S)
 _UPDATE_WORDS = {"insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with"}
@@ -335,13 +335,14 @@ def _reason(error: OSError) -> str:
 def _check_status(url: str, status: int, reason: str, body: bytes, sent_credentials: bool) -> None:
     if 200 <= status < 300:
         return
-    said = body.decode("utf-8", "replace").strip().splitlines()
-    detail = f": {said[0][:200]}" if said and not said[0].lstrip().startswith("<") else ""    # not an HTML page
+    lines = body.decode("utf-8", "replace").strip().splitlines()
+    said = lines[0][:200] if lines and not lines[0].lstrip().startswith("<") else ""    # not an HTML page
+    detail = f": {said}" if said else ""
     if status in (401, 403):
         raise EndpointDenied(url, status, reason + detail, sent_credentials)
     if status == 404:
         raise EndpointNotFound(url)
-    raise EndpointFailed(url, f"HTTP {status} {reason}{detail}")
+    raise EndpointFailed(url, f"HTTP {status} {reason}{detail}", status, said)
 
 
 # ---------------------------------------------------------------- the store
@@ -399,19 +400,24 @@ class ServerStore:
         return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
 
     def query(self, sparql: str) -> Any:
-        """Run any query as given (for `kg sparql`): solutions, a boolean, or triples."""
+        """Run any query as given (for `kg sparql`): solutions, a boolean, or triples.
+
+        Raises:
+            QuerySyntaxError: the server rejected the text (HTTP 400), or it is not a query.
+        """
         from kg.errors import QuerySyntaxError
 
         form = query_form(sparql)
-        if form in ("construct", "describe"):
-            return self._triples(sparql)
-        if form in ("select", "ask"):
-            return self._results(sparql, _RESULTS_ANY if form == "select" else _RESULTS_JSON)
-        # not a query by its first keyword: the server names the syntax error
         try:
-            self._query(sparql, _RESULTS_JSON)
+            if form in ("construct", "describe"):
+                return self._triples(sparql)
+            if form in ("select", "ask"):
+                return self._results(sparql, _RESULTS_ANY if form == "select" else _RESULTS_JSON)
+            self._query(sparql, _RESULTS_JSON)      # not a query by its first keyword: let the server say why
         except EndpointFailed as error:
-            raise QuerySyntaxError(str(error)) from None
+            if error.status != 400:
+                raise
+            raise QuerySyntaxError(f"{error.said or 'the server rejected it'} (said {error.url})") from None
         raise QuerySyntaxError("it is not a SELECT, CONSTRUCT, DESCRIBE or ASK query")
 
     def quads(self, graph: Any) -> Iterator[Any]:

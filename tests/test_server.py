@@ -288,6 +288,8 @@ def test_sparql_syntax_errors_are_one_line_and_change_nothing(twins, text):
         result = runner.invoke(app, ["sparql", text, "--db", db, "--allow-update"])
         assert result.exit_code == 1 and result.stdout == ""
         assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
+        if not text.startswith("DROP"):
+            assert result.stderr.startswith("Error: The SPARQL text does not parse: error at 1:"), result.stderr
     assert fingerprint(twins.url) == before
 
 
@@ -629,6 +631,8 @@ def test_kg_serve_without_oxigraph_says_what_to_install(tmp_path, monkeypatch):
     assert result.stderr == "Error: The 'oxigraph' server program is not installed; pip install 'kg[server]'.\n"
 
 
-def test_kg_serve_refuses_a_url(tmp_path):
+def test_kg_serve_refuses_a_url_and_a_port_in_the_address(tmp_path):
     result = runner.invoke(app, ["serve", "--db", "http://127.0.0.1:7878"])
     assert result.exit_code == 2 and "not a URL" in result.output
+    result = runner.invoke(app, ["serve", "--db", str(tmp_path / "store"), "--bind", "127.0.0.1:9999"])
+    assert result.exit_code == 2 and "--port" in result.output
