@@ -6,9 +6,10 @@ Protocol: queries are URL-encoded POSTs to the query endpoint, writes are SPARQL
 POSTed to the update endpoint. Tested against Oxigraph's server; Fuseki, GraphDB and Neptune
 take the same requests once KG_SPARQL_QUERY / KG_SPARQL_UPDATE name their paths.
 
-The protocol has no parameter for bound values, so `bind_values` writes them into a `VALUES`
-block at the start of the query's WHERE group, each rendered by `kg.store.sparql_term`
-(escaped literal or checked IRI): no value can close its string or add a clause.
+The protocol has no parameter for bound values, so `bind_values` writes them as a `VALUES` row
+into the query's WHERE group and each group inside that uses them, every value rendered by
+`kg.store.sparql_term` (escaped literal or checked IRI): no value can close its string or add
+a clause.
 
 This module is imported only when a store location is a URL; the embedded path never loads it.
 """
@@ -38,7 +39,7 @@ DEFAULT_PATHS = {"query": "query", "update": "update"}
 TIMEOUT = 300.0          # KG_SPARQL_TIMEOUT overrides; an update of a big note can take minutes
 CONNECT_TIMEOUT = 10.0
 # One request body at most this big; a larger note is written in parts to a staging graph
-MAX_REQUEST_BYTES = int(os.environ.get("KG_SPARQL_MAX_BYTES", str(16 * 1024 * 1024)))
+MAX_REQUEST_BYTES = 16 * 1024 * 1024        # KG_SPARQL_MAX_BYTES overrides
 
 _RESULTS_JSON = "application/sparql-results+json"
 # TSV first: on a 179-row SELECT it took 1.5 ms to fetch and parse against JSON's 3.5 ms
@@ -281,7 +282,7 @@ class _Connection:
             self._conn.close()
             self._conn = None
 
-    def request(self, method: str, service: str, *, body: bytes | None = None, query: str = "",
+    def request(self, method: str, service: str, *, body: bytes | None = None,
                 headers: dict[str, str] | None = None) -> tuple[str, bytes]:
         """Send one request to a service; return the response's content type and body.
 
@@ -289,7 +290,7 @@ class _Connection:
             EndpointUnreachable, EndpointTimeout, EndpointDenied, EndpointNotFound, EndpointFailed.
         """
         url = self.endpoint.url(service)
-        target = self.endpoint.path(service) + (f"?{query}" if query else "")
+        target = self.endpoint.path(service)
         for attempt in (1, 2):
             reused = self._conn is not None
             try:
@@ -355,7 +356,7 @@ class ServerStore:
         self.location = self.endpoint.address
         self.write = write
         if timeout is None:
-            timeout = _env_seconds("KG_SPARQL_TIMEOUT", TIMEOUT)
+            timeout = _env_number("KG_SPARQL_TIMEOUT", TIMEOUT)
         self._http = _Connection(self.endpoint, timeout)
 
     def close(self) -> None:
@@ -473,7 +474,7 @@ class ServerStore:
         N-Triples of a note have no blank nodes, which could not span parts.
         """
         g = sparql_iri(graph)
-        parts = _parts(ntriples, MAX_REQUEST_BYTES)
+        parts = _parts(ntriples, int(_env_number("KG_SPARQL_MAX_BYTES", MAX_REQUEST_BYTES)))
         first = next(parts, b"")
         second = next(parts, None)
         if second is None:
@@ -490,7 +491,8 @@ class ServerStore:
         self.update(f"DROP SILENT GRAPH {sparql_iri(graph)}")
 
 
-def _env_seconds(name: str, default: float) -> float:
+def _env_number(name: str, default: float) -> float:
+    """A positive number from the environment, else `default`."""
     try:
         value = float(os.environ.get(name, default))
     except ValueError:

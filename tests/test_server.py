@@ -229,7 +229,7 @@ def test_a_note_bigger_than_one_request_is_written_in_parts(fresh_server, tmp_pa
 
     notes, embedded = tmp_path / "notes", tmp_path / "embedded"
     _write_notes(notes)
-    monkeypatch.setattr(kg.sparql, "MAX_REQUEST_BYTES", 1500)
+    monkeypatch.setenv("KG_SPARQL_MAX_BYTES", "1500")
     requests = []
     real = kg.sparql.ServerStore._update
     monkeypatch.setattr(kg.sparql.ServerStore, "_update", lambda self, body: (requests.append(len(body)), real(self, body)))
