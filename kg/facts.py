@@ -135,6 +135,7 @@ def limit_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str] | N
             sources.setdefault(r["f"], []).append(
                 Source(_note_name(r["path"]), int(r["line"]), int(r["end"]), r["text"], r.get("date")))
     merged: dict[tuple, LimitFact] = {}
+    seen_sources: dict[tuple, set[Source]] = {}
     forms: dict[tuple, dict[tuple, int]] = {}
     for f, node in nodes.items():
         if not {"attribute", "qualifier", "stated", "value", "unit"} <= set(node):
@@ -150,8 +151,10 @@ def limit_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str] | N
             fact = merged[key] = LimitFact(service, _label_map(store, vocab, service), node["attribute"],
                                            node.get("kind"), qualifier, contexts, q, node["stated"], order=order)
         fact.order = min(fact.order, order)
+        seen = seen_sources.setdefault(key, set())
         for src in sources.get(f, []):
-            if src not in fact.sources:
+            if src not in seen:             # a set: a fact stated in 500 notes was O(n^2) with a list
+                seen.add(src)
                 fact.sources.append(src)
         written = forms.setdefault(key, {})
         form = (q.value, q.unit, q.noun)      # "15 minutes" and "900 seconds": equal quantities, two forms
@@ -190,6 +193,7 @@ def integration_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[st
         batches = [store.select(_INTEGRATION_QUERY, source=IRI(s)) for s in services] + \
                   [store.select(_INTEGRATION_QUERY, target=IRI(s)) for s in services]
     merged: dict[tuple, IntegrationFact] = {}
+    seen_sources: dict[tuple, set[Source]] = {}
     for rows in batches:
         for r in rows:
             negative = r["polarity"].endswith("negative")
@@ -201,7 +205,8 @@ def integration_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[st
                     _label_map(store, vocab, r["target"]), r["relation"],
                     _label_map(store, vocab, r["relation"]), bool(r["directed"]), negative)
             src = Source(_note_name(r["path"]), int(r["line"]), int(r["end"]), r["text"], r.get("date"))
-            if src not in fact.sources:
+            if src not in seen_sources.setdefault(key, set()):
+                seen_sources[key].add(src)
                 fact.sources.append(src)
     out = sorted(merged.values(), key=lambda f: (f.source, f.target, f.relation, f.negative))
     for fact in out:

@@ -125,3 +125,25 @@ def test_gold_pairs_do_not_fall_below_the_floor(link):
 def test_pairs_the_notes_never_link_are_not_connected(link):
     for r in (r for r in _gold() if r["kind"] == "not_connected"):
         assert link(r["from"], r["to"]).status == "not_connected", (r["from"], r["to"])
+
+
+def test_the_integration_graph_is_cached_until_a_note_changes(tmp_path, vocab, monkeypatch):
+    from kg.ingest import ingest_paths
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "wiring.md").write_text("# Wiring\n- SNS delivers messages to SQS\n", encoding="utf-8")
+    db = tmp_path / "store"
+    with open_store(db, write=True) as store:
+        ingest_paths(store, [notes])
+    with open_store(db) as store:
+        assert connect(store, vocab, "SNS", "Lambda").status == "not_connected"
+        assert len(list((tmp_path / "cache" / "kg").glob("graph-*.pickle"))) == 1
+        assert connect(store, vocab, "SNS", "SQS").status == "connected"      # from the cache
+    (notes / "wiring.md").write_text("# Wiring\n- SNS delivers messages to SQS\n- SQS triggers Lambda\n",
+                                     encoding="utf-8")
+    with open_store(db, write=True) as store:
+        ingest_paths(store, [notes])
+    with open_store(db) as store:
+        assert connect(store, vocab, "SNS", "Lambda").status == "connected"   # the changed note is read
