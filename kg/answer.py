@@ -289,7 +289,7 @@ class Answerer:
         service_tokens = {i for h in hits for i in range(h.start, h.end)}
         rest = [w for i, w in enumerate(question.words) if i not in service_tokens]
         # "gp3", "io2", "t3.micro": a model the question names must be on the fact's own line
-        models = [w for w in rest if _MODEL.fullmatch(w) and w not in self.index and not _is_quantity(w)]
+        models = [w for w in rest if _MODEL.fullmatch(w) and w not in self.index]
         rest_text = " ".join(rest)
         rest_stems = {stem(w) for w in rest if w not in _QUESTION_FILLER}
         kind_hits = self.kinds.find(rest_text)
@@ -626,13 +626,8 @@ def prepare_tables(vocab: Vocabulary) -> dict:
 # per second" (Count) and a rate; "throughput" and 1,000 records/s or 1 MB/s
 _COMPATIBLE_DIMENSIONS = {("Count", "Rate"), ("Throughput", "Rate"), ("Throughput", "DataRate")}
 
-_MODEL = re.compile(r"(?=[a-z0-9.\-]*[a-z])(?=[a-z0-9.\-]*\d)[a-z][a-z0-9.\-]*")
-
-
-def _is_quantity(word: str) -> bool:
-    from kg.units import find_quantities
-
-    return bool(find_quantities(word))
+# a model name: starts with a letter and holds a digit ("gp3", "t3.micro"); "256kb" starts with a digit
+_MODEL = re.compile(r"(?=[a-z0-9.\-]*\d)[a-z][a-z0-9.\-]*")
 
 
 _GENERIC_STEMS = {"size", "limit", "time", "number", "count", "rate", "value", "max", "maximum", "min",
