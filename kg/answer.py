@@ -127,7 +127,7 @@ class Answerer:
         out = []
         for i, h in enumerate(hits):
             nxt = hits[i + 1] if i + 1 < len(hits) else None
-            if nxt and nxt.start == h.end and h.iri in self._ancestors(nxt.iri):
+            if nxt and nxt.start == h.end and h.iri in self.vocab.ancestors(nxt.iri):
                 continue
             out.append(h)
         return out
@@ -157,13 +157,6 @@ class Answerer:
                 if best:
                     out.append(best)
                     taken |= set(range(best.start, best.end))
-        return out
-
-    def _ancestors(self, iri: str) -> set[str]:
-        out, parent = set(), self.vocab.parent_service(iri)
-        while parent and parent not in out:
-            out.add(parent)
-            parent = self.vocab.parent_service(parent)
         return out
 
     def _scope(self, hits: list[NameHit]) -> list[str]:
@@ -314,7 +307,7 @@ class Answerer:
             asked_kinds = {}
         qualifier, explicit = self._wanted_qualifier(question)
         contexts = self._wanted_contexts(question)
-        ancestors = {a for n in named for a in self._ancestors(n)} - named
+        ancestors = {a for n in named for a in self.vocab.ancestors(n)} - named
         asked_context_stems = {stem(w) for label, iri in self.context_words.items() if iri in contexts
                                and f" {label} " in f" {rest_text} " for w in label.split()}
         out = []
@@ -326,6 +319,7 @@ class Answerer:
                 continue             # EBS's 64,000 IOPS are not gp3's
             if contexts and self._contrasts(set(f.contexts) | self._noun_contexts(f), contexts):
                 continue             # "unzipped" asked: the zipped value is another thing; "RCU": not 1,000 WCU
+            kind_fits = True         # the fact is of the kind asked, one near it, or fits it otherwise
             if f.kind and f.kind in asked_kinds:
                 score += 4 + 2 * asked_kinds[f.kind]
             elif f.kind and self._related_kind(f.kind, asked_kinds):
@@ -340,6 +334,8 @@ class Answerer:
                 score += 3           # "BatchGetItem ⇒ ... (16MB max)": a size stated under the asked operation
             elif asked_kinds and self._fits_by_dimension(f, asked_kinds, question):
                 score += 2           # "User keys created in KMS ⇒ $1/month" is a price
+            else:
+                kind_fits = False
             label_stems = {stem(w) for w in re.findall(r"[A-Za-z0-9]+", f.attribute.lower())}
             if f.kind:
                 label_stems |= {stem(w) for label in self.vocab.kinds[f.kind].labels
@@ -348,11 +344,7 @@ class Answerer:
             # the words of a vocabulary kind's own name are strong evidence; a free label's are not
             name_stems = ({stem(w) for w in re.findall(r"[A-Za-z0-9]+", self.vocab.kinds[f.kind].pref.lower())}
                           - _GENERIC_STEMS) if f.kind in self.vocab.kinds else set()
-            if not (f.kind and (f.kind in asked_kinds or self._related_kind(f.kind, asked_kinds)
-                                or self._evidenced_broader(f, asked_kinds) or self._generic_fit(f, asked_kinds))) and \
-                    not (not f.kind and (self._fits_by_context(f, asked_kinds, contexts)
-                                         or self._fits_by_dimension(f, asked_kinds, question))) and \
-                    not (rest_stems & name_stems) and \
+            if not kind_fits and not (rest_stems & name_stems) and \
                     not (rest_stems & label_stems - _GENERIC_STEMS - self._context_stems):
                 continue             # only "size", "limit" or "per account" in common: not the same thing
             score += 1.5 * overlap
@@ -408,16 +400,7 @@ class Answerer:
         c = self.vocab.kinds.get(f.kind or "")
         if c is None or c.broader or not asked:
             return False
-        return any(f.kind in self._kind_ancestors(k) for k in asked)
-
-    def _kind_ancestors(self, kind: str) -> set[str]:
-        out, todo = set(), list(self.vocab.kinds[kind].broader) if kind in self.vocab.kinds else []
-        while todo:
-            b = todo.pop()
-            if b not in out:
-                out.add(b)
-                todo.extend(self.vocab.kinds[b].broader if b in self.vocab.kinds else [])
-        return out
+        return any(f.kind in self.vocab.ancestors(k) for k in asked)
 
     def _fits_by_dimension(self, f: LimitFact, asked: dict[str, int], question: Question) -> bool:
         """A free-labelled amount of money answers a question about a price: "User keys created
@@ -438,7 +421,7 @@ class Answerer:
     def _evidenced_broader(self, f: LimitFact, asked: dict[str, int]) -> bool:
         """Is the fact's kind broader than an asked kind, with the asked kind's own words on its line?"""
         for k in asked:
-            if f.kind not in self._kind_ancestors(k):
+            if f.kind not in self.vocab.ancestors(k):
                 continue
             extra = {stem(w) for w in re.findall(r"[a-z0-9]+", self.vocab.kinds[k].pref.lower())} - \
                 {stem(w) for w in re.findall(r"[a-z0-9]+", self.vocab.kinds[f.kind].pref.lower())} - _GENERIC_STEMS

@@ -161,21 +161,10 @@ class Extractor:
         """Prefer a feature over its parent service when both are named."""
         for iri in iris:
             if any(self.vocab.root_service(other) == self.vocab.root_service(iri) and other != iri
-                   and iri not in self.vocab.services[other].broader and other in self._ancestors(iri)
+                   and iri not in self.vocab.services[other].broader and other in self.vocab.ancestors(iri)
                    for other in iris):
                 return iri
         return iris[0]
-
-    def _ancestors(self, iri: str) -> set[str]:
-        out, todo = set(), [iri]
-        while todo:
-            c = self.vocab.services.get(todo.pop())
-            if c:
-                for b in c.broader:
-                    if b not in out:
-                        out.add(b)
-                        todo.append(b)
-        return out
 
     @staticmethod
     def _clauses(text: str) -> list[tuple[int, int]]:
@@ -415,7 +404,7 @@ class Extractor:
         for text in reversed(st.parents):
             pool.extend(m.iri for m in self._services_in(text, cache))
         for iri in pool:
-            if chosen in self._ancestors(iri):
+            if chosen in self.vocab.ancestors(iri):
                 return iri
         return chosen
 
@@ -594,7 +583,7 @@ class Extractor:
                     t_iri = t.iri if t is not None else context_subject
                     if not s_iri or not t_iri or s_iri == t_iri:
                         continue
-                    if s_iri in self._ancestors(t_iri) or t_iri in self._ancestors(s_iri):
+                    if s_iri in self.vocab.ancestors(t_iri) or t_iri in self.vocab.ancestors(s_iri):
                         continue   # "DynamoDB Streams" and "DynamoDB": a part, not an integration
                     yield IntegrationClaim(s_iri, t_iri, cue.iri, cue.iri != self.generic_relation,
                                            negative, st)
@@ -622,7 +611,7 @@ class Extractor:
             return
         negative = bool(_NEGATION.search(parent[max(0, cue.start - 30):cue.start]))
         for m in _distinct(mentions):
-            if m.iri == subject or subject in self._ancestors(m.iri) or m.iri in self._ancestors(subject):
+            if m.iri == subject or subject in self.vocab.ancestors(m.iri) or m.iri in self.vocab.ancestors(subject):
                 continue
             source, target = (m.iri, subject) if passive else (subject, m.iri)
             yield IntegrationClaim(source, target, cue.iri, cue.iri != self.generic_relation, negative, st)

@@ -84,6 +84,18 @@ class Vocabulary:
             iri = parent
         return iri
 
+    def ancestors(self, iri: str) -> set[str]:
+        """Every concept a service or limit kind is filed under, through skos:broader."""
+        out, todo = set(), [iri]
+        while todo:
+            node = todo.pop()
+            c = self.services.get(node) or self.kinds.get(node)
+            for b in c.broader if c else ():
+                if b not in out:
+                    out.add(b)
+                    todo.append(b)
+        return out
+
     def narrower(self, iri: str) -> list[str]:
         return [k for k, c in self.services.items() if iri in c.broader]
 
