@@ -372,7 +372,9 @@ class Answerer:
             if f.service in named:
                 score += 0.5         # the service itself before its features
             elif f.service in ancestors:
-                if not (self._names_any(f, named) or self._distinguishing(contexts) & set(f.contexts)):
+                if not (f.says(label for n in named if n in self.vocab.services
+                               for label in self.vocab.services[n].labels)
+                        or self._distinguishing(contexts) & set(f.contexts)):
                     continue         # Lambda's 15 minutes says nothing about Lambda@Edge
                 score -= 1.0         # the service a named one is part of, on a line naming the part
             elif self.vocab.root_service(f.service) not in {self.vocab.root_service(n) for n in named}:
@@ -449,12 +451,6 @@ class Answerer:
 
     def _line_stems(self, f: LimitFact) -> set[str]:
         return {stem(w) for s in f.sources for w in re.findall(r"[a-z0-9]+", s.text.lower())} - _GENERIC_STEMS
-
-    def _names_any(self, f: LimitFact, services: set[str]) -> bool:
-        """Does a line stating the fact name one of `services`?"""
-        labels = [label.lower() for iri in services if iri in self.vocab.services
-                  for label in self.vocab.services[iri].labels if len(label) > 2]
-        return any(label in s.text.lower() for s in f.sources for label in labels)
 
     def _related_kind(self, kind: str, asked: dict[str, int]) -> bool:
         """Is the fact's kind a narrower kind of one asked for ("timeout" asked, "visibility timeout" stated)?"""

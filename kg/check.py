@@ -167,16 +167,11 @@ def _other_conditions(a: LimitFact, b: LimitFact, vocab) -> bool:
         return True
     # a condition only one of them has, said on its own line ("when you batch ... 3,000/s"), not
     # inherited from a heading ("asynchronous" over "retries up to 3 times")
-    if any(_says(f, c, vocab) for f, extra in ((a, da - db), (b, db - da)) for c in extra):
+    if any(f.says(vocab.contexts[c].labels) for f, extra in ((a, da - db), (b, db - da)) for c in extra):
         return True
     # 1,000 batches per second and 300 messages per second count different things
     na, nb = (re.sub(r"s$", "", f.quantity.noun or "") for f in (a, b))
     return bool(na) and bool(nb) and na != nb
-
-
-def _says(f: LimitFact, context: str, vocab) -> bool:
-    labels = [label.lower() for label in vocab.contexts[context].labels if len(label) > 2]
-    return any(label in s.text.lower() for s in f.sources for label in labels)
 
 
 def _suggest(claims: list[FindingClaim]) -> tuple[str, str]:

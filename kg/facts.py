@@ -45,6 +45,11 @@ class LimitFact:
     def value(self) -> str:
         return format_quantity(self.quantity)
 
+    def says(self, labels) -> bool:
+        """Does a line stating the fact contain one of `labels` (case-insensitive, 3+ characters)?"""
+        wanted = [label.lower() for label in labels if len(label) > 2]
+        return any(label in s.text.lower() for s in self.sources for label in wanted)
+
 
 @dataclass
 class IntegrationFact:

@@ -9,25 +9,21 @@ directions, paths over the undirected graph are returned, marked as such.
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
-import time
 from dataclasses import dataclass, field
 from itertools import islice
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.facts import IntegrationFact, Source, integration_facts
 from kg.namespaces import KG
 from kg.store import EmbeddedStore
-from kg.vocab import Vocabulary, _cache_dir
+from kg import cache
+from kg.vocab import Vocabulary
 
 if TYPE_CHECKING:
     import networkx as nx
 
 PART_OF = "part of"
 CACHE_FORMAT = "1"                  # bump when the cached graph's shape changes
-CACHE_KEEP_SECONDS = 7 * 24 * 3600  # other stores' graphs are kept a week
 
 
 @dataclass(frozen=True)
@@ -114,16 +110,14 @@ def graph_from_store(store: EmbeddedStore, vocab: Vocabulary) -> "nx.MultiDiGrap
     changes a note misses the cache. A write that bypasses kg ingest is not seen.
     """
     key = _graph_key(store, vocab)
-    path = _cache_dir() / f"graph-{key}.pickle" if key else None
-    if path is not None:
-        try:
-            with open(path, "rb") as handle:
-                return pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-            pass
+    name = f"graph-{key}.pickle"
+    if key:
+        g = cache.load(name)
+        if g is not None:
+            return g
     g = build_graph(integration_facts(store, vocab, None), vocab)
-    if path is not None:
-        _save_graph(path, g)
+    if key:
+        cache.save(name, g, prune="graph-*.pickle")     # other stores' graphs go after a week
     return g
 
 
@@ -139,21 +133,6 @@ def _graph_key(store: EmbeddedStore, vocab: Vocabulary) -> str | None:
     for row in rows:
         digest.update("\t".join(row).encode("utf-8") + b"\n")
     return digest.hexdigest()[:32]
-
-
-def _save_graph(path: Path, g: "nx.MultiDiGraph") -> None:
-    """Write the cache file atomically; graphs not written for a week are dropped."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob("graph-*.pickle"):
-            if old != path and time.time() - old.stat().st_mtime > CACHE_KEEP_SECONDS:
-                old.unlink(missing_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as handle:
-            pickle.dump(g, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass        # a read-only cache: build the graph every time
 
 
 def _simple(g: "nx.MultiDiGraph", directed: bool) -> "nx.DiGraph":

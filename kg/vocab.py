@@ -7,13 +7,12 @@ qualifiers and relations (kg.ttl). Everything here is names and cue words: no fa
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from kg import cache
 from kg.errors import VocabularyError
 from kg.namespaces import KG, RDF, RDFS, SKOS
 from kg.resources import vocabulary_paths
@@ -172,11 +171,6 @@ def load_vocabulary(paths: list[Path] | None = None) -> Vocabulary:
     return Vocabulary(digest=digest.hexdigest()[:16], **groups)
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "kg"
-
-
 @lru_cache(maxsize=1)
 def default_vocabulary() -> Vocabulary:
     """The vocabulary shipped with kg (or KG_ONTOLOGY's), loaded once per process.
@@ -193,26 +187,15 @@ def default_vocabulary() -> Vocabulary:
             digest.update(path.read_bytes())
         except OSError as error:
             raise VocabularyError(str(path), error.strerror or str(error)) from None
-    cache = _cache_dir() / f"vocabulary-{digest.hexdigest()[:24]}.pickle"
-    try:
-        with open(cache, "rb") as handle:
-            vocab = pickle.load(handle)
-        if isinstance(vocab, Vocabulary):
-            return vocab
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-        pass
+    name = f"vocabulary-{digest.hexdigest()[:24]}.pickle"
+    vocab = cache.load(name)
+    if isinstance(vocab, Vocabulary):
+        return vocab
     vocab = load_vocabulary(paths)
-    try:
-        from kg.answer import prepare_tables   # the question-side tables are worth caching too
+    from kg.answer import prepare_tables   # the question-side tables are worth caching too
 
-        prepare_tables(vocab)
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as handle:
-            pickle.dump(vocab, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache)
-    except OSError:
-        pass        # a read-only home: parse every time
+    prepare_tables(vocab)
+    cache.save(name, vocab)
     return vocab
 
 
