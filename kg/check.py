@@ -174,14 +174,28 @@ def _other_conditions(a: LimitFact, b: LimitFact, vocab) -> bool:
     return bool(na) and bool(nb) and na != nb
 
 
-def _suggest(claims: list[FindingClaim]) -> tuple[str, str]:
-    """(class, suggestion): the newest dated note wins; else the majority; else unresolved."""
+def probable_current(claims: list[FindingClaim]) -> tuple[FindingClaim | None, str]:
+    """Which of disagreeing claims is probably current, and why ("newest", "majority" or "tied").
+
+    The newest dated note wins; else the claim stated by more notes than any other; else none.
+    kg check's suggestion and the cards of kg cards both follow this rule.
+    """
     dated = [c for c in claims if c.date]
     if len({c.date for c in dated}) > 1:
-        newest = max(dated, key=lambda c: c.date)
-        return "superseded", f"Probably current: {newest.value} (newest note, dated {newest.date})."
+        return max(dated, key=lambda c: c.date), "newest"
+    ranked = sorted(claims, key=lambda c: (len(c.notes), c.value), reverse=True)
+    if len(ranked) > 1 and len(ranked[0].notes) > len(ranked[1].notes):
+        return ranked[0], "majority"
+    return None, "tied"
+
+
+def _suggest(claims: list[FindingClaim]) -> tuple[str, str]:
+    """(class, suggestion): the newest dated note wins; else the majority; else unresolved."""
+    current, why = probable_current(claims)
+    if why == "newest":
+        return "superseded", f"Probably current: {current.value} (newest note, dated {current.date})."
     counts = sorted(((len(c.notes), c.value) for c in claims), reverse=True)
-    if len(counts) > 1 and counts[0][0] > counts[1][0]:
+    if why == "majority":
         return "conflict", (f"Majority: {counts[0][1]} in {counts[0][0]} notes against "
                             + ", ".join(f"{v} in {n}" for n, v in counts[1:]) + "; check which is current.")
     return "conflict", "Unresolved: as many notes on each side, and no dates to tell which is newer."
