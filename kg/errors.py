@@ -201,3 +201,20 @@ class ServerFailed(KgError):
 
     def __init__(self, reason: str) -> None:
         super().__init__(f"The SPARQL server did not start: {reason.rstrip('. ')}.")
+
+
+class ReviewHistoryDamaged(KgError):
+    """`kg quiz`: the review history file cannot be read."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"The review history {path} cannot be read: {reason.rstrip('. ')}. "
+                         "Move it aside to start a new history.")
+        self.path = path
+
+
+class ReviewHistoryWriteFailed(KgError):
+    """`kg quiz`: the review history file cannot be written."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"Could not write the review history {path}: {reason}. Give another with --history.")
+        self.path = path
