@@ -446,6 +446,10 @@ def serve(
         raise ServerFailed(f"oxigraph exited with status {status}")
 
 
+from cli import study  # noqa: E402
+study.register(app)
+
+
 def main() -> None:
     """Entry point of the Typer app (the console script starts in cli.main)."""
     app(prog_name="kg")
