@@ -76,12 +76,15 @@ def answer_lines(card, indent: str = "  ") -> list[str]:
     out = []
     if card.conflict:
         out.append(f"{indent}  The notes disagree:")
+    elif len(card.answers) > 1 and card.kind != "integration":
+        out.append(f"{indent}  The notes give {len(card.answers)} values, under different conditions:")
     for a in card.answers:
         mark = ""
         if card.conflict and card.verdict and not card.verdict.startswith("Unresolved"):
             mark = "  <- probably current" if a.current else "  (probably stale)"
         dated = f", dated {a.date}" if a.date else ""
-        out.append(f"{indent}  {a.text}  [{_notes(a.note_count)}{dated}]{mark}")
+        when = f" ({a.conditions})" if a.conditions else ""
+        out.append(f"{indent}  {a.text}{when}  [{_notes(a.note_count)}{dated}]{mark}")
         out.extend(_sources(a.sources, indent + "      "))
     for a in card.denied:
         out.append(f"{indent}  not: {a.text}  [{_notes(a.note_count)}]")
@@ -102,10 +105,12 @@ def cards_text(cards) -> str:
     return "\n\n".join(card_text(c) for c in cards) + f"\n\n{len(cards)} card{'s' if len(cards) != 1 else ''}."
 
 
-def verdict_text(card, verdict) -> list[str]:
+def verdict_text(card, answer: str, verdict) -> list[str]:
     """What the quiz says after an answer: right or wrong, the answer the notes give, the sources."""
     if verdict.right:
         head = "Right."
+    elif not answer.strip():
+        head = "Passed."
     elif verdict.stale:
         head = f"Not quite: {verdict.matched.text} is what {_notes(verdict.matched.note_count)} say, but it is probably stale."
     else:
@@ -198,6 +203,7 @@ def register(app: typer.Typer) -> None:
             review = reviews.record(card, verdict.right, now)
             done += 1
             right += verdict.right
-            typer.echo("\n".join(verdict_text(card, verdict)))
-            typer.echo(f"  Next review: box {review.box}, due {review.due[:10]}.")
+            typer.echo("\n".join(verdict_text(card, text, verdict)))
+            typer.echo(f"  Box {review.box}: due {review.due[:10]}." if verdict.right
+                       else "  Back to box 1: asked first next time.")
         typer.echo(f"\nScore: {right} of {done} right.")

@@ -49,6 +49,7 @@ class CardAnswer:
     sources: tuple[Source, ...] = ()
     current: bool = True                    # False: a side of a disagreement that is probably stale
     note_count: int = 0
+    conditions: str = ""                    # contexts every line stating it names, beyond the card's
 
     @property
     def date(self) -> str | None:
@@ -93,7 +94,8 @@ class Card:
                                for a in self.answers)
             return f"The notes disagree: {values}. {self.verdict}"
         text = ", ".join(a.text for a in self.answers) if self.kind == "integration" else \
-            "; ".join(a.text for a in self.answers)
+            "; ".join(a.text + (f" ({a.conditions})" if a.conditions and len(self.answers) > 1 else "")
+                      for a in self.answers)
         if self.denied:
             text += ". Not: " + ", ".join(a.text for a in self.denied)
         return text
@@ -206,18 +208,19 @@ class FactSource:
 
 # ---------------------------------------------------------------- values -> answers
 
-def _claims_answers(values: list[tuple[str, str, tuple[Quantity, ...], list[Source]]],
-                    conflict: bool) -> tuple[tuple[CardAnswer, ...], str]:
-    """Answers from distinct values (kind, text, quantities, sources), and a verdict for a conflict.
+def _answer(kind: str, text: str, quantities: tuple[Quantity, ...], sources: Iterable[Source],
+            conditions: str = "") -> CardAnswer:
+    ordered = tuple(sorted(set(sources), key=lambda s: (s.note, s.line)))
+    return CardAnswer(text, kind, quantities, (), ordered, note_count=len({s.note for s in ordered}),
+                      conditions=conditions)
+
+
+def _claims_answers(answers: list[CardAnswer], conflict: bool) -> tuple[tuple[CardAnswer, ...], str]:
+    """The answers of a card, and a verdict when they conflict.
 
     In a conflict, the value kg.check.probable_current names (the newest dated note, else the
     majority) is current and the others stale; when it names none, every value stands.
     """
-    answers = []
-    for kind, text, quantities, sources in values:
-        sources = sorted(set(sources), key=lambda s: (s.note, s.line))
-        answers.append(CardAnswer(text, kind, quantities, (), tuple(sources),
-                                  note_count=len({s.note for s in sources})))
     if not conflict:
         return tuple(answers), ""
     claims = [FindingClaim(a.text, None, None, list(a.sources)) for a in answers]
@@ -225,8 +228,8 @@ def _claims_answers(values: list[tuple[str, str, tuple[Quantity, ...], list[Sour
     if current is None:
         return tuple(answers), "Unresolved: as many notes on each side and no dates; any of these is accepted."
     chosen = claims.index(current)
-    marked = [CardAnswer(a.text, a.kind, a.quantities, a.services, a.sources, i == chosen, a.note_count)
-              for i, a in enumerate(answers)]
+    marked = [CardAnswer(a.text, a.kind, a.quantities, a.services, a.sources, i == chosen, a.note_count,
+                         a.conditions) for i, a in enumerate(answers)]
     marked.sort(key=lambda a: (not a.current, -a.note_count, a.text))
     if why == "newest":
         verdict = f"Probably current: {current.value} (the newest note, dated {current.date})."
@@ -290,7 +293,9 @@ def build_limit_cards(facts: FactSource) -> Iterator[Card]:
         values = []
         for k in keys:
             shown = max(by_value[k], key=lambda f: (len(f.sources), f.value))
-            values.append(("quantity", shown.value, (shown.quantity,), [s for f in by_value[k] for s in f.sources]))
+            shared = set.intersection(*(set(f.contexts) for f in by_value[k])) - set(contexts)
+            values.append(_answer("quantity", shown.value, (shown.quantity,),
+                                  [s for f in by_value[k] for s in f.sources], facts.context_labels(shared)))
         answers, verdict = _claims_answers(values, conflict)
         label = group[0].service_label
         kind = "default" if qualifier == "default" else "limit"
@@ -331,8 +336,8 @@ def build_range_cards(facts: FactSource) -> Iterator[Card]:
         values = []
         for k in keys:
             lo, hi = by_value[k][0]
-            values.append(("range", f"{format_quantity(lo.quantity)} to {format_quantity(hi.quantity)}",
-                           (lo.quantity, hi.quantity), [p[0].source for p in by_value[k]]))
+            values.append(_answer("range", f"{format_quantity(lo.quantity)} to {format_quantity(hi.quantity)}",
+                                  (lo.quantity, hi.quantity), [p[0].source for p in by_value[k]]))
         answers, verdict = _claims_answers(values, conflict)
         front = f"What is the range of the {attribute} of {_phrase(label, facts.context_labels(contexts))}?"
         yield Card(card_id("range", service, attribute, *contexts), "range", service, label,
@@ -406,7 +411,12 @@ def build_cards(store: EmbeddedStore, vocab: Vocabulary, *, services: list[str] 
     cards = [card for builder in CARD_BUILDERS if wanted & set(builder.kinds)
              for card in builder.build(source) if card.kind in wanted]
     order = {k: n for n, k in enumerate(CARD_KINDS)}
-    cards.sort(key=lambda c: (c.service_label, order.get(c.kind, len(order)), c.front, c.id))
+
+    def position(c: Card) -> tuple:
+        root = vocab.root_service(c.service)     # a service's own cards, then its features'
+        return (vocab.service_label(root), c.service != root, c.service_label,
+                order.get(c.kind, len(order)), c.front, c.id)
+    cards.sort(key=position)
     return cards[:limit] if limit is not None else cards
 
 
@@ -425,6 +435,7 @@ def card_dict(card: Card) -> dict:
     """A card as plain data (the JSON of `kg cards --json` and of the cards-json export)."""
     def answer(a: CardAnswer) -> dict:
         return {"text": a.text, "kind": a.kind, "current": a.current, "notes": a.note_count,
+                "conditions": a.conditions or None,
                 "quantities": [_quantity_dict(q) for q in a.quantities], "services": list(a.services),
                 "sources": [_source_dict(s) for s in a.sources]}
     return {"id": card.id, "kind": card.kind, "service": card.service_label, "service_iri": card.service,

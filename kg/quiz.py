@@ -151,18 +151,19 @@ def next_review(review: Review, right: bool, now: datetime) -> Review:
 
 def pick_cards(cards: list[Card], history: "ReviewHistory", count: int, now: datetime) -> list[Card]:
     """The `count` cards to ask now: due cards first (lowest box, then longest overdue), then
-    cards never asked (in deck order), then the cards due soonest."""
+    cards never asked (those more notes state first, then in deck order), then the cards due
+    soonest."""
     due, new, later = [], [], []
     stamp = now.isoformat(timespec="seconds")
     for n, card in enumerate(cards):
         r = history.reviews.get(card.id)
         if r is None or not r.seen:
-            new.append((n, card))
+            new.append(((-len({s.note for s in card.sources}), n), card))
         elif r.due <= stamp:
             due.append(((r.box, r.due, n), card))
         else:
             later.append(((r.due, r.box, n), card))
-    ordered = [c for _k, c in sorted(due, key=lambda x: x[0])] + [c for _n, c in new] + \
+    ordered = [c for _k, c in sorted(due, key=lambda x: x[0])] + [c for _k, c in sorted(new, key=lambda x: x[0])] + \
               [c for _k, c in sorted(later, key=lambda x: x[0])]
     return ordered[:count]
 
