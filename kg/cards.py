@@ -517,5 +517,17 @@ def anki_package(cards: list[Card], *, deck: str = ANKI_DECK) -> bytes:
     return buf.getvalue()
 
 
+def export_cards(store: EmbeddedStore, vocab: Vocabulary, fmt: str, *, services: list[str] | None = None,
+                 kinds: Iterable[str] | None = None, limit: int | None = None) -> bytes:
+    """The cards of a selection in an export format: "anki" (.apkg), "cards-csv" or "cards-json"."""
+    cards = build_cards(store, vocab, services=services, kinds=kinds, limit=limit)
+    if fmt == "anki":
+        return anki_package(cards)
+    if fmt == "cards-csv":
+        return cards_csv(cards).encode("utf-8")
+    return cards_json(cards).encode("utf-8")
+
+
 __all__ = ["ANKI_FIELDS", "CARD_BUILDERS", "CARD_KINDS", "Card", "CardAnswer", "CardBuilder", "FactSource",
-           "anki_package", "build_cards", "card_dict", "card_id", "cards_csv", "cards_json", "source_line"]
+           "anki_package", "build_cards", "card_dict", "card_id", "cards_csv", "cards_json", "export_cards",
+           "source_line"]
