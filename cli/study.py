@@ -37,8 +37,6 @@ def select_cards(db: str | None, services: list[str] | None, kinds: list[str] | 
         UnknownService: a service name matches nothing.
     """
     from kg.cards import build_cards
-    from kg.facts import service_and_features
-    from kg.match import resolve_service
     from kg.store import open_store
     from kg.vocab import default_vocabulary
 
@@ -47,13 +45,33 @@ def select_cards(db: str | None, services: list[str] | None, kinds: list[str] | 
     _check_kinds(kinds)
     ensure_ingested(db)
     vocab = default_vocabulary()
-    scope = None
-    if services:
-        scope = []
-        for name in services:
-            scope.extend(s for s in service_and_features(vocab, resolve_service(name, vocab)) if s not in scope)
+    scope = _scope(vocab, services)
     with open_store(db) as store:
         return build_cards(store, vocab, services=scope, kinds=kinds, limit=limit)
+
+
+def export_cards_data(store, fmt: str, services: list[str] | None, kinds: list[str] | None,
+                      limit: int | None) -> bytes:
+    """`kg export --format anki|cards-csv|cards-json`: the selected cards in that format."""
+    from kg.cards import export_cards
+    from kg.vocab import default_vocabulary
+
+    _check_kinds(kinds)
+    vocab = default_vocabulary()
+    return export_cards(store, vocab, fmt, services=_scope(vocab, services), kinds=kinds, limit=limit)
+
+
+def _scope(vocab, services: list[str] | None) -> list[str] | None:
+    """The IRIs of the services named and of their features (None: every service)."""
+    from kg.facts import service_and_features
+    from kg.match import resolve_service
+
+    if not services:
+        return None
+    scope: list[str] = []
+    for name in services:
+        scope.extend(s for s in service_and_features(vocab, resolve_service(name, vocab)) if s not in scope)
+    return scope
 
 
 # ---------------------------------------------------------------- formatting

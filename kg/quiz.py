@@ -141,7 +141,7 @@ class Review:
 
 def next_review(review: Review, right: bool, now: datetime) -> Review:
     """Leitner's rule: a right answer moves the card up one box (at most LEITNER_BOXES) and
-    makes it due after 2^(box-1) days (1, 2, 4, 8, 16); a miss sends it back to box 1, due now,
+    makes it due after 2^(box-1) days (2, 4, 8, 16); a miss sends it back to box 1, due now,
     so the cards a student misses come back first."""
     box = min(review.box + 1, LEITNER_BOXES) if right else 1
     due = now + timedelta(days=2 ** (box - 1)) if right else now

@@ -215,3 +215,17 @@ def test_kg_cards_text_shows_the_sources(flash_db):
 def test_kg_cards_rejects_an_unknown_kind(flash_db):
     result = CliRunner().invoke(app, ["cards", "--db", str(flash_db), "--kind", "trivia"])
     assert result.exit_code == 2 and "trivia" in result.output
+
+
+def test_kg_export_writes_an_anki_package_and_cards_csv(flash_db, vocab, tmp_path):
+    deck = tmp_path / "aws.apkg"
+    result = CliRunner().invoke(app, ["export", "--db", str(flash_db), "--format", "anki", "-o", str(deck)])
+    assert result.exit_code == 0, result.output
+    notes, _models, _decks, _n = read_apkg(deck.read_bytes())
+    assert len(notes) == len(cards_of(flash_db, vocab))
+    table = tmp_path / "sqs.csv"             # the format follows the extension
+    result = CliRunner().invoke(app, ["export", "--db", str(flash_db), "-o", str(table), "--service", "SQS",
+                                      "--kind", "limit", "--limit", "5"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(table.read_text(encoding="utf-8"))))
+    assert [r[0] for r in rows[1:]] == ["What is the maximum message size of Amazon Simple Queue Service?"]
