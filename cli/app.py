@@ -14,7 +14,11 @@ from kg.errors import KgError
 P = ParamSpec("P")
 R = TypeVar("R")
 
-app = typer.Typer(no_args_is_help=True, add_completion=False,
+# rich_markup_mode=None: Click's own formatter rewraps each help paragraph at word boundaries
+# (Rich kept the docstrings' line breaks and wrapped again, breaking sentences mid-line), and
+# an error is a plain "Error: ..." line under the usage, not a box.
+app = typer.Typer(no_args_is_help=True, add_completion=True, rich_markup_mode=None,
+                  context_settings={"help_option_names": ["-h", "--help"]},
                   help="Turn study notes into a cited knowledge graph and answer questions from it.")
 
 DbOption = Annotated[Optional[str], typer.Option(
@@ -27,32 +31,35 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Turn a KgError into 'Error: ...' on stderr and exit status 1."""
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from cli.ask import error_exit_code, error_line
+
         try:
             return command(*args, **kwargs)
         except KgError as error:
-            typer.echo(f"Error: {error}", err=True)
-            raise typer.Exit(code=1) from None
+            typer.echo(error_line(error), err=True)
+            raise typer.Exit(code=error_exit_code(error)) from None
         except KeyboardInterrupt:
             typer.echo("Interrupted; the store keeps every note that was fully written.", err=True)
             raise typer.Exit(code=130) from None
     return wrapper
 
 
-def _progress(label: str) -> Callable[[int, int, str], None] | None:
-    """A progress line on stderr when it is a terminal; quiet otherwise."""
-    if not sys.stderr.isatty():
-        return None
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
 
-    def show(done: int, total: int, path: str) -> None:
-        name = Path(path).name
-        end = "\n" if done == total else ""
-        sys.stderr.write(f"\r{label} [{done}/{total}] {name[:50]:<50}{end}")
-        sys.stderr.flush()
-    return show
+        try:
+            typer.echo(f"kg {version('kg')}")
+        except PackageNotFoundError:
+            typer.echo("kg (not installed)")
+        raise typer.Exit()
 
 
 @app.callback()
-def root() -> None:
+def root(
+    _version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
+                                           help="Print kg's version and exit")] = False,
+) -> None:
     """Turn study notes into a queryable knowledge graph."""
 
 
@@ -61,33 +68,111 @@ def root() -> None:
 def ingest(
     paths: Annotated[Optional[list[Path]], typer.Argument(
         help="Note files or folders (default: the bundled notes)")] = None,
+    include: Annotated[Optional[list[str]], typer.Option(
+        "--include", help="Read only files matching this glob, whatever their extension (repeatable)")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option(
+        "--exclude", help="Leave out files and folders matching this glob (repeatable)")] = None,
+    prune: Annotated[bool, typer.Option(
+        "--prune", help="Drop the notes of folders ingested before that no longer exist")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Build or update the graph from note files and folders
 
-    Re-extracts only notes whose content changed, and drops notes deleted from a folder
-    ingested before. Unreadable files are skipped with a warning; the exit status is 0 when
-    everything was read and 4 when some files were skipped.
+    Reads text notes: .md, .markdown, .txt, .text, .org, .rst, .adoc, .csv, .tsv, .html and
+    files with no extension that hold text. Other files (a vault's images, PDFs, canvases) are
+    counted, not read. --include and --exclude take globs, and a .kgignore file in a notes
+    folder lists more (gitignore syntax). Re-extracts only notes whose content or kg's
+    extraction changed, and drops notes no longer in a folder ingested before. A new store
+    is built whole or not at all. Unreadable files, pipes and devices are skipped with a
+    warning; the exit status is 0 when everything was read and 4 when some files were skipped.
 
-    Example: kg ingest ~/notes/aws
+    Example: kg ingest ~/notes/aws --exclude 'drafts/*'
     """
-    from kg.ingest import ingest_paths
-    from kg.resources import bundled_notes_dir
-    from kg.store import open_store
+    from kg.ingest import check_store_outside_notes, ingest_new_store, ingest_paths
+    from kg.resources import bundled_notes_dir, default_store_path
+    from kg.store import interrupted_builds, is_endpoint, store_state
 
     from cli import render
+    from cli.ask import lock_waiter, open_db, progress_line
 
     targets = list(paths) if paths else [bundled_notes_dir()]
-    with open_store(db, write=True) as store:
-        report = ingest_paths(store, targets, progress=_progress("Ingesting"))
-    for path, reason in report.skipped:
-        typer.echo(f"Warning: skipped {path}: {reason}.", err=True)
+    options = {"progress": progress_line("Ingesting"), "include": tuple(include or ()),
+               "exclude": tuple(exclude or ()), "prune": prune}
+    location = db or None
+    report = None
+    if not is_endpoint(location):
+        path = Path(location) if location else default_store_path()
+        check_store_outside_notes(path, targets)
+        if store_state(path) != "store":
+            if interrupted_builds(path):
+                typer.echo(f"An earlier build of {path} was interrupted; building it again.", err=True)
+            try:
+                report, _built = ingest_new_store(path, targets, on_wait=lock_waiter(path), **options)
+            except KeyboardInterrupt:
+                from kg.errors import BuildInterrupted
+
+                raise BuildInterrupted(str(path)) from None
+    if report is None:
+        with open_db(db, write=True) as store:
+            report = ingest_paths(store, targets, **options)
+    for path_, reason in report.skipped:
+        typer.echo(f"Warning: skipped {path_}: {reason}.", err=True)
+    for root_, count in report.gone:
+        typer.echo(f"Warning: {root_} was ingested before and is gone ({count} note{'s' if count != 1 else ''} "
+                   "kept); 'kg ingest --prune' drops them.", err=True)
     if not report.notes and not report.skipped and not report.removed:
         typer.echo(f"Warning: no note files under {', '.join(str(t) for t in targets)}.", err=True)
     typer.echo(render.ingest_json(report) if as_json else render.ingest_text(report))
     if report.skipped:
         raise typer.Exit(code=4)
+
+
+@app.command()
+@reports_errors
+def notes(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List the notes in the graph, with the folder each came from, its date and its facts
+
+    The bundled notes are listed under bundled:, wherever kg is installed.
+
+    Example: kg notes --json
+    """
+    from kg.catalog import list_notes
+
+    from cli import render
+    from cli.ask import ensure_ingested, open_db
+
+    ensure_ingested(db)
+    with open_db(db) as store:
+        found = list_notes(store)
+    typer.echo(render.notes_json(found) if as_json else render.notes_text(found))
+
+
+@app.command()
+@reports_errors
+def forget(
+    path: Annotated[str, typer.Argument(help="A note, a folder of notes (it need not exist any more), or bundled:")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Remove a note, or every note under a folder, from the graph
+
+    The files themselves are left alone; 'kg ingest' reads them again.
+
+    Example: kg forget ~/old-notes
+    """
+    from kg.catalog import forget_notes
+
+    from cli import render
+    from cli.ask import ensure_ingested, open_db
+
+    ensure_ingested(db)
+    with open_db(db, write=True) as store:
+        gone = forget_notes(store, path)
+    if as_json:
+        typer.echo(render.notes_json(gone))
+    else:
+        typer.echo(f"Forgot {len(gone)} note{'s' if len(gone) != 1 else ''} at {path}.")
 
 
 @app.command()
@@ -98,11 +183,12 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
     Example: kg stats --json
     """
     from kg.facts import graph_stats
-    from kg.store import open_store
 
     from cli import render
+    from cli.ask import ensure_ingested, open_db
 
-    with open_store(db) as store:
+    ensure_ingested(db)
+    with open_db(db) as store:
         counts = graph_stats(store)
     typer.echo(render.to_json(counts) if as_json else render.stats_text(counts))
 
@@ -120,15 +206,16 @@ def facts(
     """
     from kg.facts import integration_facts, limit_facts, service_and_features
     from kg.match import resolve_service
-    from kg.store import open_store
     from kg.vocab import default_vocabulary
 
     from cli import render
+    from cli.ask import ensure_ingested, open_db
 
     vocab = default_vocabulary()
     iri = resolve_service(service, vocab)
     scope = service_and_features(vocab, iri)
-    with open_store(db) as store:
+    ensure_ingested(db)
+    with open_db(db) as store:
         limits = limit_facts(store, vocab, scope)
         integrations = integration_facts(store, vocab, scope)
     concept = vocab.services[iri]
@@ -142,7 +229,8 @@ def facts(
 @app.command()
 @reports_errors
 def ask(
-    question: Annotated[str, typer.Argument(help="Question in plain English, or - to read one per line from stdin")],
+    question: Annotated[list[str], typer.Argument(
+        help="Question in plain English (quotes optional), or - to read one per line from stdin")],
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -151,13 +239,16 @@ def ask(
     Prints the answer first, then each source (note:line and its text). When the notes
     disagree, all values are shown, the newest dated note first; when they don't say, kg says
     so and lists close things they do say. With '-', answers one question per line of stdin
-    (JSON Lines with --json), loading the graph once.
+    (JSON Lines with --json), loading the graph once. Exit status 1 when the question names no
+    service kg knows.
 
-    Example: kg ask "max SQS message size"
+    Example: kg ask max SQS message size
     """
     from cli.ask import run_ask
 
-    run_ask(question, db, as_json)
+    status = run_ask(" ".join(question), db, as_json)
+    if status:
+        raise typer.Exit(code=status)
 
 
 @app.command()
@@ -169,7 +260,7 @@ def connect(
     db: DbOption = None,
     as_json: JsonOption = False,
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="Draw the paths: dot, svg, png, mermaid, "
-                                               "graphml or cytoscape")] = None,
+                                               "graphml or cytoscape (default: from -o's extension)")] = None,
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="File for the drawing, or - for stdout")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file")] = False,
 ) -> None:
@@ -182,32 +273,33 @@ def connect(
     Example: kg connect SNS Lambda --format svg -o sns-lambda.svg
     """
     from kg.paths import connect as find_connection
-    from kg.store import open_store
     from kg.vocab import default_vocabulary
 
     from cli import render
-    from cli.ask import ensure_ingested
+    from cli.ask import ensure_ingested, open_db
 
+    drawing = None
+    if fmt or output:
+        from kg.export import choose_format
+
+        drawing = choose_format(output, fmt, kinds=("diagram",), command="connect", default="svg")
+        _refuse_binary_to_terminal(drawing, output)
     ensure_ingested(db)
     vocab = default_vocabulary()
-    with open_store(db) as store:
+    with open_db(db) as store:
         result = find_connection(store, vocab, source, target, max_hops=max_hops)
     if result.error is not None and not as_json:
         raise result.error
-    if fmt or output:
-        from kg.export import DIAGRAM_FORMATS, export_diagram, format_for, path_graph
+    if drawing is not None:
+        from kg.export import export_diagram, path_graph
 
         from cli.output import write_output
 
-        _check_format(fmt, DIAGRAM_FORMATS)
-        chosen = format_for(output, fmt)
-        chosen = chosen if chosen in DIAGRAM_FORMATS else "svg"      # a path is drawn, never RDF
-        title = result.message
-        data = export_diagram(path_graph(result.paths), vocab, chosen, title=title,
+        data = export_diagram(path_graph(result.paths), vocab, drawing.name, title=result.message,
                               focus=(result.source, result.target) if result.paths else ())
         write_output(output or "-", data, force=force)
         if output and output != "-":
-            typer.echo(f"Wrote {output} ({chosen}, {len(data):,} bytes).", err=True)
+            typer.echo(f"Wrote {output} ({drawing.name}, {len(data):,} bytes).", err=True)
         return
     typer.echo(render.to_json(render.connection_dict(result, vocab)) if as_json
                else render.connection_text(result, vocab))
@@ -231,16 +323,15 @@ def describe(
     """
     from kg.describe import describe_service
     from kg.match import resolve_service
-    from kg.store import open_store
     from kg.vocab import default_vocabulary
 
     from cli import render
-    from cli.ask import ensure_ingested
+    from cli.ask import ensure_ingested, open_db
 
     ensure_ingested(db)
     vocab = default_vocabulary()
     iri = resolve_service(service, vocab)
-    with open_store(db) as store:
+    with open_db(db) as store:
         card = describe_service(store, vocab, iri)
     labels = {k: c.pref for k, c in vocab.contexts.items()}
     typer.echo(render.card_json(card, labels) if as_json else render.card_text(card, labels))
@@ -263,14 +354,13 @@ def check(
     Example: kg check --json
     """
     from kg.check import check_graph
-    from kg.store import open_store
     from kg.vocab import default_vocabulary
 
     from cli import render
-    from cli.ask import ensure_ingested
+    from cli.ask import ensure_ingested, open_db
 
     ensure_ingested(db)
-    with open_store(db) as store:
+    with open_db(db) as store:
         report = check_graph(store, default_vocabulary(), include_unit_only=show_all)
     typer.echo(render.to_json(render.check_dict(report)) if as_json else render.check_text(report))
     if any(f.cls != "unit-only" for f in report.findings) or report.violations:
@@ -278,8 +368,9 @@ def check(
 
 
 FormatOption = Annotated[Optional[str], typer.Option(
-    "--format", "-f", help="turtle, trig, ntriples, nquads, jsonld, dot, svg, png, mermaid, graphml or "
-    "cytoscape (default: from the file's extension, else turtle)")]
+    "--format", "-f", help="RDF: turtle (ttl), trig, ntriples (nt), nquads (nq), jsonld (json-ld), rdfxml, n3; "
+    "diagrams: dot, svg, png, mermaid, graphml, cytoscape; cards: anki (apkg), cards-csv, cards-json "
+    "(default: from the file's extension, else turtle)")]
 OutputOption = Annotated[str, typer.Option("--output", "-o", help="File to write, or - for stdout")]
 
 
@@ -288,12 +379,20 @@ def _check_format(fmt: str | None, allowed: tuple[str, ...]) -> None:
         raise typer.BadParameter(f"{fmt!r} is not one of: {', '.join(allowed)}", param_hint="--format")
 
 
+def _refuse_binary_to_terminal(chosen, output: str | None) -> None:
+    """PNG bytes on a terminal garble it: ask for -o or a redirect instead."""
+    if chosen.binary and (not output or output == "-") and sys.stdout.isatty():
+        from kg.errors import BinaryToTerminal
+
+        raise BinaryToTerminal(chosen.name)
+
+
 @app.command()
 @reports_errors
 def export(
     output: OutputOption = "-",
     fmt: FormatOption = None,
-    service: Annotated[Optional[list[str]], typer.Option("--service", help="Draw this service's neighbourhood (repeatable)")] = None,
+    service: Annotated[Optional[list[str]], typer.Option("--service", help="Only this service's neighbourhood (repeatable)")] = None,
     depth: Annotated[int, typer.Option("--depth", min=0, max=6, help="Hops around --service")] = 1,
     relation: Annotated[Optional[list[str]], typer.Option("--relation", help="Keep only this relation (repeatable)")] = None,
     limits: Annotated[bool, typer.Option("--limits", help="Put each service's key limits on its node")] = False,
@@ -302,37 +401,65 @@ def export(
     max_services: Annotated[int, typer.Option("--max-services", min=0,
                                               help="Without --service: the best-attested services to draw (0: all)")] = 40,
     with_ontology: Annotated[bool, typer.Option("--with-ontology", help="Add the ontology and vocabularies (RDF)")] = False,
+    kind: Annotated[Optional[list[str]], typer.Option(
+        "--kind", help="Cards: only this kind: limit, default, range or integration (repeatable)")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Cards: at most this many")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file")] = False,
     db: DbOption = None,
 ) -> None:
     """Export the graph as RDF for other tools, or draw it as a diagram
 
-    RDF: Turtle, TriG (one named graph per note), N-Triples, N-Quads, JSON-LD. Diagrams: DOT,
-    SVG and PNG (drawn by Graphviz), Mermaid, GraphML (yEd, Gephi), Cytoscape.js JSON. Files are
-    written atomically and never overwritten without --force.
+    RDF: Turtle, TriG (one named graph per note), N-Triples, N-Quads, JSON-LD, RDF/XML, N3.
+    Diagrams: DOT, SVG and PNG (drawn by Graphviz), Mermaid, GraphML (yEd, Gephi),
+    Cytoscape.js JSON. The format follows --format, else the file's extension; an unknown one
+    is refused. --service, --depth and --relation choose a neighbourhood for RDF too: the
+    facts of those services and the integrations among them, with their sources. Only
+    regular files are written, atomically, and never over a file without --force.
 
     Example: kg export -o sqs.svg --service SQS --depth 1 --limits
     """
-    from kg.export import FORMATS, RDF_FORMATS, DiagramOptions, diagram_graph, export_diagram, export_rdf, format_for
-    from kg.store import open_store
-    from kg.vocab import default_vocabulary
+    from kg.export import DiagramOptions, choose_format, diagram_graph, export_diagram, export_rdf
 
-    from cli.ask import ensure_ingested
+    from cli.ask import ensure_ingested, open_db
     from cli.output import write_output
 
-    _check_format(fmt, FORMATS)
-    chosen = format_for(output, fmt)
+    chosen = choose_format(output, fmt, kinds=("rdf", "diagram", "cards"))
+    _refuse_binary_to_terminal(chosen, output)
+    vocab = None
+    relations: dict[str, tuple[str, ...]] = {}
+    if relation:
+        from kg.export import resolve_relations
+        from kg.vocab import default_vocabulary
+
+        vocab = default_vocabulary()
+        relations = resolve_relations(vocab, tuple(relation))
     ensure_ingested(db)
-    with open_store(db) as store:
-        if chosen in RDF_FORMATS:
-            data = export_rdf(store, chosen, with_ontology=with_ontology)
+    with open_db(db) as store:
+        if chosen.kind == "cards":
+            from cli.study import export_cards_data
+
+            data = export_cards_data(store, chosen.name, service, kind, limit)
+        elif chosen.kind == "rdf":
+            services = None
+            if service:
+                from kg.export import neighbourhood
+                from kg.match import resolve_service
+                from kg.vocab import default_vocabulary
+
+                vocab = vocab or default_vocabulary()
+                focus = tuple(resolve_service(s, vocab) for s in service)
+                services = neighbourhood(store, vocab, focus, depth, relations or None)
+            data = export_rdf(store, chosen.name, with_ontology=with_ontology, services=services,
+                              relations=set(relations) if relations else None)
         else:
             from kg.match import resolve_service
+            from kg.vocab import default_vocabulary
 
-            vocab = default_vocabulary()
+            vocab = vocab or default_vocabulary()
             focus = tuple(resolve_service(s, vocab) for s in service or ())
-            picture = chosen in ("dot", "svg", "png", "mermaid")    # GraphML and Cytoscape carry everything
-            graph = diagram_graph(store, vocab, DiagramOptions(focus, depth, tuple(relation or ()), limits,
+            picture = chosen.name in ("dot", "svg", "png", "mermaid")    # GraphML and Cytoscape carry everything
+            labels = tuple(label for names in relations.values() for label in names)
+            graph = diagram_graph(store, vocab, DiagramOptions(focus, depth, labels, limits,
                                                                max_neighbours if picture else 0,
                                                                max_services if picture else 0))
             names = ", ".join(vocab.service_label(f).replace("Amazon ", "").replace("AWS ", "") for f in focus)
@@ -342,10 +469,10 @@ def export(
                 title += f" (best-attested {max_neighbours} neighbours each; --max-neighbours 0 for all)"
             if not focus and max_services and picture:
                 title += f" (the {max_services} best-attested services; --max-services 0 for all)"
-            data = export_diagram(graph, vocab, chosen, title=title, focus=focus)
+            data = export_diagram(graph, vocab, chosen.name, title=title, focus=focus)
     write_output(output, data, force=force)
     if output != "-":
-        typer.echo(f"Wrote {output} ({chosen}, {len(data):,} bytes).", err=True)
+        typer.echo(f"Wrote {output} ({chosen.name}, {len(data):,} bytes).", err=True)
 
 
 @app.command()
@@ -355,6 +482,8 @@ def sparql(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json (SPARQL 1.1 JSON results) or csv")] = "table",
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json")] = False,
     allow_update: Annotated[bool, typer.Option("--allow-update", help="Also run SPARQL updates (INSERT, DELETE, DROP...)")] = False,
+    allow_service: Annotated[bool, typer.Option("--allow-service",
+                                                help="Let SERVICE clauses query other servers over the network")] = False,
     db: DbOption = None,
 ) -> None:
     """Run a SPARQL query against the graph, read-only unless --allow-update
@@ -362,27 +491,30 @@ def sparql(
     SELECT prints a table (cells cut at 60 characters), SPARQL 1.1 JSON results or CSV; ASK
     prints true or false; CONSTRUCT and DESCRIBE print N-Triples. Each note is a named graph,
     so match its triples inside GRAPH ?g { ... }. Works on the store folder and on a server.
+    A query never reaches the network unless --allow-service lets its SERVICE clauses run.
 
     Example: kg sparql 'SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g'
     """
-    from kg.errors import UpdateNotAllowed
-    from kg.sparql import format_results, query_form
-    from kg.store import is_endpoint, open_store
+    from kg.errors import ServiceNotAllowed, UpdateNotAllowed
+    from kg.sparql import format_results, has_service_clause, query_form
+    from kg.store import is_endpoint
 
-    from cli.ask import ensure_ingested
+    from cli.ask import ensure_ingested, open_db
 
     _check_format(fmt, ("table", "json", "csv"))
     text = sys.stdin.read() if query == "-" else query
+    if not allow_service and has_service_clause(text):
+        raise ServiceNotAllowed()
     if query_form(text) == "update":
         if not allow_update:
             raise UpdateNotAllowed()
-        with open_store(db, write=True) as store:
+        with open_db(db, write=True) as store:
             store.update(text)
         typer.echo("Update done.", err=True)
         return
     if not is_endpoint(db):
         ensure_ingested(db)
-    with open_store(db) as store:
+    with open_db(db) as store:
         data = format_results(store.query(text), "json" if as_json else fmt)
     sys.stdout.buffer.write(data)
     sys.stdout.flush()

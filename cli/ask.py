@@ -1,4 +1,5 @@
-"""`kg ask`: shared by the Typer command and the fast path in cli.main. Imports no Typer."""
+"""`kg ask`, first use and opening the store: shared by the Typer app and the fast path in
+cli.main. Imports no Typer."""
 
 from __future__ import annotations
 
@@ -12,32 +13,99 @@ def _err(message: str) -> None:
     sys.stderr.flush()
 
 
+def error_exit_code(error: Exception) -> int:
+    """The exit status of a KgError: 1, or 2 for a usage error, 130 for an interrupted build."""
+    return int(getattr(error, "exit_code", 1))
+
+
+def error_line(error: Exception) -> str:
+    """The one stderr line of a KgError: "Error: ...", or the message alone for an interruption."""
+    return str(error) if error_exit_code(error) == 130 else f"Error: {error}"
+
+
+def lock_waiter(path: object):
+    """A callback for kg.store's lock wait: says once who holds the store and that kg waits,
+    then keeps a progress line of the seconds waited (on a terminal)."""
+    from kg.store import LOCK_TIMEOUT
+
+    shown = {"first": True, "line": False}
+
+    def wait(holder: str, waited: float) -> None:
+        if shown["first"]:
+            shown["first"] = False
+            _err(f"Waiting for the store {path}: it is in use by {holder}; kg waits up to "
+                 f"{LOCK_TIMEOUT:.0f} s (KG_LOCK_TIMEOUT).")
+        if sys.stderr.isatty():
+            sys.stderr.write(f"\r  waited {waited:.0f} s ...")
+            sys.stderr.flush()
+            shown["line"] = True
+    wait.shown = shown          # type: ignore[attr-defined]
+    return wait
+
+
+def open_db(db: str | None, *, write: bool = False):
+    """open_store with the CLI's lock-wait messages on stderr."""
+    from kg.resources import default_store_path
+    from kg.store import is_endpoint, open_store
+
+    location = db or os.environ.get("KG_DB") or None
+    waiter = None if is_endpoint(location) else lock_waiter(location or default_store_path())
+    try:
+        return open_store(location, write=write, on_wait=waiter)
+    finally:
+        if waiter is not None and waiter.shown["line"]:
+            sys.stderr.write("\n")
+
+
+def progress_line(label: str):
+    """A progress line on stderr when it is a terminal; None (quiet) otherwise."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int, name: str) -> None:
+        sys.stderr.write(f"\r{label} [{done}/{total}] {Path(name).name[:50]:<50}" + ("\n" if done == total else ""))
+        sys.stderr.flush()
+    return show
+
+
 def ensure_ingested(db: str | None) -> None:
-    """First use: an empty store gets the bundled notes, with progress on stderr.
+    """First use: the default store, when it does not exist, is built from the bundled notes
+    (whole or not at all, with progress on stderr). A store named by --db or KG_DB must exist.
 
     A SPARQL server is never filled by a read: an empty one is an error (EndpointEmpty).
+
+    Raises:
+        NoStore, StoreIsAFile, NotAStore: --db or KG_DB names no store.
+        BuildInterrupted: Ctrl-C during the first-use build.
     """
     from kg.resources import bundled_notes_dir, default_store_path
-    from kg.store import is_endpoint
+    from kg.store import check_readable_location, interrupted_builds, is_endpoint, store_state
 
-    if is_endpoint(db or os.environ.get("KG_DB")):
-        _require_notes(db or os.environ["KG_DB"])
+    location = db or os.environ.get("KG_DB") or None
+    if is_endpoint(location):
+        _require_notes(location)
         return
-    path = Path(db) if db else default_store_path()
-    if (path / "CURRENT").exists():
+    path = Path(location) if location else default_store_path()
+    state = store_state(path)
+    if state == "store":
         return
-    from kg.ingest import ingest_paths
-    from kg.store import open_store
+    if location is not None or state not in ("missing", "empty"):
+        check_readable_location(path)       # raises: a named location must hold a store
+    from kg.errors import BuildInterrupted
+    from kg.ingest import ingest_new_store
 
-    _err(f"First use: building the graph from the bundled notes into {path} ...")
-    progress = None
-    if sys.stderr.isatty():
-        def progress(done: int, total: int, name: str) -> None:
-            sys.stderr.write(f"\rIngesting [{done}/{total}] {Path(name).name[:50]:<50}" + ("\n" if done == total else ""))
-    with open_store(db, write=True) as store:
-        report = ingest_paths(store, [bundled_notes_dir()], progress=progress)
-    _err(f"Ingested {report.notes} notes ({report.limits} limits, {report.integrations} integrations) "
-         f"in {report.seconds:.1f} s.")
+    if interrupted_builds(path):
+        _err(f"An earlier build of the graph into {path} was interrupted; building it again from the bundled notes ...")
+    else:
+        _err(f"First use: building the graph from the bundled notes into {path} ...")
+    try:
+        report, built = ingest_new_store(path, [bundled_notes_dir()], progress=progress_line("Ingesting"),
+                                         on_wait=lock_waiter(path))
+    except KeyboardInterrupt:
+        raise BuildInterrupted(str(path)) from None
+    if built and report is not None:
+        _err(f"Ingested {report.notes} notes ({report.limits} limits, {report.integrations} integrations) "
+             f"in {report.seconds:.1f} s.")
 
 
 def _require_notes(url: str) -> None:
@@ -50,33 +118,46 @@ def _require_notes(url: str) -> None:
             raise EndpointEmpty(store.location)
 
 
-def run_ask(question: str, db: str | None, as_json: bool) -> None:
+def run_ask(question: str, db: str | None, as_json: bool) -> int:
     """Answer one question, or one per stdin line with "-"; print text or JSON.
+
+    Returns the exit status: 1 when a single question names no known service (README's table;
+    the answer still prints, as JSON on stdout or one Error line on stderr), else 0. A batch
+    (`-`) always ends 0, one answer per line, so a script can pair questions and answers.
 
     Raises:
         KgError: for bad input (an empty question) or an unusable store.
     """
-    from kg.answer import Answerer
     from kg.errors import KgError
+    from kg.reading import Reader
     from kg.question import parse_question
-    from kg.store import open_store
     from kg.vocab import default_vocabulary
 
     from cli import render
 
     ensure_ingested(db)
-    answerer = Answerer(default_vocabulary())
-    with open_store(db) as store:
+    answerer = Reader(default_vocabulary())
+    with open_db(db) as store:
         if question != "-":
             answer = answerer.answer(store, parse_question(question))
+            if getattr(answer, "unknown_service", False):
+                if as_json:
+                    print(render.answer_json(answer), flush=True)
+                else:
+                    _err(f"Error: {answer.message}")
+                return 1
             print(render.answer_json(answer) if as_json else render.answer_text(answer), flush=True)
-            return
+            return 0
         for line in sys.stdin:
             if not line.strip():
                 continue
             try:
                 answer = answerer.answer(store, parse_question(line))
-            except KgError as error:       # one bad line does not end a batch
+            except KgError as error:       # one bad line does not end a batch, nor lose its line
                 _err(f"Error: {error}")
+                if as_json:
+                    print(render.to_json({"question": line.strip(), "status": "error", "message": str(error),
+                                          "answers": [], "suggestions": []}), flush=True)
                 continue
             print(render.answer_json(answer) if as_json else render.answer_text(answer) + "\n", flush=True)
+    return 0

@@ -1,6 +1,6 @@
 """The `kg` console script.
 
-`kg ask QUESTION [--db PATH] [--json]` is answered without importing Typer: Typer 0.26+ costs
+`kg ask QUESTION... [--db PATH] [--json]` is answered without importing Typer: Typer 0.26+ costs
 ~30 ms to import and `kg ask` must answer within 10x the start-up time of Python itself
 (bench/ask_latency.py). Every other form (help, other options, other commands) goes to the
 Typer app in cli.app, which runs the same code (cli.ask.run_ask).
@@ -12,11 +12,13 @@ import os
 import sys
 
 
-def _fast_ask(argv: list[str]) -> bool:
-    """Answer `kg ask` here when its arguments are the plain ones; False to defer to Typer."""
+def _fast_ask(argv: list[str]) -> int | None:
+    """Answer `kg ask` here when its arguments are the plain ones; its exit status, or None to
+    defer to Typer. The question's words may come unquoted: `kg ask max SQS message size`."""
     if not argv or argv[0] != "ask":
-        return False
-    question, db, as_json = None, os.environ.get("KG_DB") or None, False
+        return None
+    words: list[str] = []
+    db, as_json = os.environ.get("KG_DB") or None, False
     args = argv[1:]
     i = 0
     while i < len(args):
@@ -28,34 +30,37 @@ def _fast_ask(argv: list[str]) -> bool:
             i += 1
         elif a.startswith("--db="):
             db = a[len("--db="):]
+        elif a == "--":
+            words.extend(args[i + 1:])
+            break
         elif a.startswith("-") and a != "-":
-            return False                # --help and anything else: Typer's job
-        elif question is None:
-            question = a
+            return None                 # --help, -h and anything else: Typer's job
         else:
-            return False
+            words.append(a)
         i += 1
-    if question is None:
-        return False
+    if not words or ("-" in words and len(words) > 1):
+        return None
     from kg.errors import KgError
 
-    from cli.ask import run_ask
+    from cli.ask import error_exit_code, error_line, run_ask
 
     try:
-        run_ask(question, db, as_json)
+        return run_ask(" ".join(words), db, as_json)
     except KgError as error:
-        sys.stderr.write(f"Error: {error}\n")
-        raise SystemExit(1) from None
+        sys.stderr.write(error_line(error) + "\n")
+        return error_exit_code(error)
     except KeyboardInterrupt:
-        raise SystemExit(130) from None
-    return True
+        sys.stderr.write("Interrupted.\n")
+        return 130
 
 
 def main() -> None:
     """Entry point of the `kg` console script."""
     try:
-        if _fast_ask(sys.argv[1:]):
-            return
+        status = _fast_ask(sys.argv[1:])
+        if status is not None:
+            sys.stdout.flush()
+            raise SystemExit(status)
         from cli.app import main as typer_main
 
         typer_main()

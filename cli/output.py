@@ -7,7 +7,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from kg.errors import OutputExists, OutputFailed, OutputIsLink
+from kg.errors import OutputExists, OutputFailed, OutputIsLink, OutputNotRegular
+from kg.files import file_kind
 
 
 def _umask() -> int:
@@ -22,9 +23,13 @@ def write_output(path: str, data: bytes, *, force: bool = False) -> None:
     The bytes go to a temporary file beside the target, which then replaces it in one rename,
     so a reader never sees half a file and an interrupted export leaves the old one intact.
 
+    Only regular files are written: a folder, device, named pipe or socket is refused even
+    with `force` (a rename over /dev/null would replace the device with a file).
+
     Raises:
         OutputExists: the file exists and `force` is false.
         OutputIsLink: the target is a symbolic link.
+        OutputNotRegular: the target exists and is not a regular file.
         OutputFailed: the folder is missing or not writable, or the disk is full.
     """
     if path == "-":
@@ -34,6 +39,16 @@ def write_output(path: str, data: bytes, *, force: bool = False) -> None:
     target = Path(path)
     if target.is_symlink():
         raise OutputIsLink(path)
+    try:
+        kind = file_kind(target.stat().st_mode)
+    except FileNotFoundError:
+        kind = None
+    except OSError as error:
+        raise OutputFailed(path, error.strerror or str(error)) from None
+    if kind is not None:
+        raise OutputNotRegular(path, kind)
+    if path.endswith(os.sep):
+        raise OutputNotRegular(path, "a folder")
     if target.exists() and not force:
         raise OutputExists(path)
     folder = target.parent if str(target.parent) else Path(".")

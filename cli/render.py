@@ -15,12 +15,13 @@ def to_json(data: Any) -> str:
 
 
 def ingest_text(report: "IngestReport") -> str:
+    ignored = f"; {report.ignored} files were not notes" if report.ignored else ""
     lines = [f"Ingested {report.notes} notes in {report.seconds:.2f} s: {len(report.added)} added, "
              f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
              f"{len(report.removed)} removed; {report.limits} limits and {report.integrations} "
-             "integrations extracted."]
+             f"integrations extracted{ignored}."]
     for path in report.removed:
-        lines.append(f"Removed {path} (deleted from its folder).")
+        lines.append(f"Removed {path} (no longer in its folder, or pruned).")
     return "\n".join(lines)
 
 
@@ -28,8 +29,26 @@ def ingest_json(report: "IngestReport") -> str:
     return to_json({"added": report.added, "updated": report.updated, "unchanged": report.unchanged,
                     "removed": report.removed,
                     "skipped": [{"path": p, "reason": r} for p, r in report.skipped],
+                    "ignored": report.ignored,
+                    "gone": [{"root": r, "notes": n} for r, n in report.gone],
                     "limits": report.limits, "integrations": report.integrations,
                     "seconds": round(report.seconds, 3)})
+
+
+def notes_text(notes) -> str:
+    """`kg notes`: one line per note (facts, date, path), grouped under the root it came from."""
+    if not notes:
+        return "The graph holds no notes."
+    out: list[str] = []
+    for root in sorted({n.root for n in notes}):
+        mine = [n for n in notes if n.root == root]
+        out.append(f"{root}  ({len(mine)} note{'s' if len(mine) != 1 else ''})")
+        out.extend(f"  {n.facts:>6,} facts  {n.date or '-':<10}  {n.path}" for n in mine)
+    return "\n".join(out)
+
+
+def notes_json(notes) -> str:
+    return to_json([{"path": n.path, "root": n.root, "date": n.date, "facts": n.facts, "iri": n.iri} for n in notes])
 
 
 def stats_text(stats: dict[str, int]) -> str:

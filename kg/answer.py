@@ -54,6 +54,7 @@ class Answer:
 
 
 class Answerer:
+    unknown_service: bool = False   # no service of the vocabulary is named: exit status 1 (README)
     """Holds the vocabulary look-ups; reuse one for many questions (kg ask -)."""
 
     def __init__(self, vocab: Vocabulary) -> None:
@@ -242,7 +243,7 @@ class Answerer:
         near = suggest_services(name, self.vocab) if leftover else []
         hint = f" Closest known services: {', '.join(near)}." if near else ""
         return Answer(question.text, "not_found",
-                      f"No service in the notes matches '{name}'.{hint}", suggestions=near)
+                      f"No service in the notes matches '{name}'.{hint}", suggestions=near, unknown_service=True)
 
     # ------------------------------------------------------------ scoring facts
 

@@ -6,6 +6,14 @@ from __future__ import annotations
 class KgError(Exception):
     """Base class of the errors kg reports as one line and a non-zero exit."""
 
+    exit_code = 1           # the README's exit-code table: 1 error, 2 usage, 130 interrupted
+
+
+class UsageError(KgError):
+    """A bad option value, reported as one line with exit status 2."""
+
+    exit_code = 2
+
 
 class NotesNotFound(KgError):
     """A path given to ingest does not exist."""
@@ -18,12 +26,12 @@ class NotesNotFound(KgError):
 class StoreLocked(KgError):
     """Another kg process is writing to the store."""
 
-    def __init__(self, path: str, waited: float) -> None:
+    def __init__(self, path: str, waited: float, holder: str = "another kg process") -> None:
         super().__init__(
-            f"The store {path} is locked by another kg process (waited {waited:.0f} s). "
+            f"The store {path} is locked by {holder} (waited {waited:.0f} s). "
             "Try again when it has finished."
         )
-        self.path = path
+        self.path, self.holder = path, holder
 
 
 class StoreDamaged(KgError):
@@ -201,6 +209,118 @@ class ServerFailed(KgError):
 
     def __init__(self, reason: str) -> None:
         super().__init__(f"The SPARQL server did not start: {reason.rstrip('. ')}.")
+
+
+# ---------------------------------------------------------------- store locations (issue 12)
+
+class NoStore(KgError):
+    """A --db or KG_DB location that holds no store, given to a command that only reads."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"There is no kg store at {path}. Build one with 'kg ingest --db {path}' "
+                         "(or leave out --db and KG_DB to use the default store).")
+        self.path = path
+
+
+class StoreIsAFile(KgError):
+    """A store location that is a file, not a folder."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path} is a file, not a store folder; give --db (or KG_DB) a folder.")
+        self.path = path
+
+
+class NotAStore(KgError):
+    """A folder that holds other files and was never a kg store: kg neither reads nor writes it."""
+
+    def __init__(self, path: str, example: str) -> None:
+        super().__init__(f"{path} is not a kg store (it holds other files, such as {example}); "
+                         "give --db (or KG_DB) a new or empty folder.")
+        self.path = path
+
+
+class StoreInsideNotes(KgError):
+    """The store would sit inside a folder of notes, where ingest would read it as notes."""
+
+    def __init__(self, store: str, notes: str) -> None:
+        super().__init__(f"The store {store} would be inside the notes folder {notes}; "
+                         "put the store somewhere else (--db) or leave out --db.")
+        self.store, self.notes = store, notes
+
+
+class BuildInterrupted(KgError):
+    """Ctrl-C while a brand-new store was being built: nothing was kept."""
+
+    exit_code = 130
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"Interrupted: the graph at {path} was not built, and nothing was kept. "
+                         "The next command builds it again.")
+        self.path = path
+
+
+class NoSuchNote(KgError):
+    """`kg forget` was given a path that no note in the graph has."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"No note in the graph is at or under {path}; 'kg notes' lists them.")
+        self.path = path
+
+
+class UnknownFormat(UsageError):
+    """An export format or file extension kg cannot write."""
+
+    def __init__(self, given: str, accepted: str, *, extension: bool = False) -> None:
+        what = f"The file name {given!r} has no extension kg can write" if extension else f"Unknown format {given!r}"
+        super().__init__(f"{what}. Accepted formats: {accepted}.")
+        self.given = given
+
+
+class FormatNotAllowed(UsageError):
+    """A format that exists but not for this command (kg connect draws; it writes no RDF)."""
+
+    def __init__(self, fmt: str, command: str, accepted: str) -> None:
+        super().__init__(f"kg {command} cannot write {fmt}; accepted formats: {accepted}.")
+
+
+class BinaryToTerminal(UsageError):
+    """Binary output (PNG) with no -o while stdout is a terminal."""
+
+    def __init__(self, fmt: str) -> None:
+        super().__init__(f"{fmt.upper()} is binary and would garble the terminal; "
+                         f"give -o FILE, or redirect: > picture.{fmt}.")
+
+
+class UnknownRelation(UsageError):
+    """--relation names no relation of the vocabulary."""
+
+    def __init__(self, given: str, valid: list[str]) -> None:
+        super().__init__(f"Unknown relation {given!r}. Valid relations: {', '.join(valid)}.")
+        self.given = given
+
+
+class OutputNotRegular(KgError):
+    """An export target that exists and is not a regular file (a folder, device, pipe or socket)."""
+
+    def __init__(self, path: str, kind: str) -> None:
+        hint = f"; give a file name inside it, such as {path.rstrip('/')}/graph.ttl" if kind == "a folder" else ""
+        super().__init__(f"{path} is {kind}, not a regular file; kg writes only regular files{hint}.")
+        self.path = path
+
+
+class ServiceNotAllowed(KgError):
+    """A SPARQL query with a SERVICE clause, which would make kg query other servers."""
+
+    def __init__(self) -> None:
+        super().__init__("The query has a SERVICE clause, which would send it to another server over the "
+                         "network; add --allow-service if you mean that.")
+
+
+class QueryFailed(KgError):
+    """`kg sparql`: the query parsed but failed while running."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"The query failed: {reason.rstrip('. ')}.")
 
 
 class ReviewHistoryDamaged(KgError):

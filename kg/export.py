@@ -12,8 +12,8 @@ import subprocess
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kg.errors import GraphvizFailed, GraphvizMissing
-from kg.namespaces import VOCABULARY_GRAPH
+from kg.errors import FormatNotAllowed, GraphvizFailed, GraphvizMissing, UnknownFormat, UnknownRelation
+from kg.namespaces import KG, PROV, VOCABULARY_GRAPH
 from kg.paths import PART_OF, ServicePath, graph_from_store
 from kg.store import EmbeddedStore
 from kg.vocab import Vocabulary
@@ -21,47 +21,208 @@ from kg.vocab import Vocabulary
 if TYPE_CHECKING:
     import networkx as nx
 
-RDF_FORMATS = {"turtle": "TURTLE", "trig": "TRIG", "ntriples": "N_TRIPLES", "nquads": "N_QUADS",
-               "jsonld": "JSON_LD"}
-DIAGRAM_FORMATS = ("dot", "svg", "png", "mermaid", "graphml", "cytoscape")
-FORMATS = (*RDF_FORMATS, *DIAGRAM_FORMATS)
-EXTENSIONS = {".ttl": "turtle", ".trig": "trig", ".nt": "ntriples", ".nq": "nquads", ".jsonld": "jsonld",
-              ".dot": "dot", ".gv": "dot", ".svg": "svg", ".png": "png", ".mmd": "mermaid",
-              ".mermaid": "mermaid", ".graphml": "graphml", ".cyjs": "cytoscape", ".json": "cytoscape"}
+@dataclass(frozen=True)
+class Format:
+    """One format kg writes: its name, the other names tools use for it, its file extensions."""
+
+    name: str
+    aliases: tuple[str, ...]
+    extensions: tuple[str, ...]
+    binary: bool                  # bytes that would garble a terminal
+    kind: str                     # "rdf" (export_rdf), "diagram" (export_diagram) or "cards" (kg.cards.export_cards)
+    rdf: str | None = None        # pyoxigraph's RdfFormat member, for RDF
+    dataset: bool = False         # keeps one named graph per note (TriG, N-Quads, JSON-LD)
+
+
+# The one table of export formats. kg export, kg connect -o, the --format help and the error that
+# lists the accepted formats all read it; a new format (say "anki" or "cards-csv", kind "cards")
+# is a new row here plus its writer, and nothing else needs to learn its name or extension.
+FORMAT_TABLE: tuple[Format, ...] = (
+    Format("turtle", ("ttl",), (".ttl",), False, "rdf", "TURTLE"),
+    Format("trig", (), (".trig",), False, "rdf", "TRIG", dataset=True),
+    Format("ntriples", ("nt", "n-triples", "nt11"), (".nt",), False, "rdf", "N_TRIPLES"),
+    Format("nquads", ("nq", "n-quads"), (".nq",), False, "rdf", "N_QUADS", dataset=True),
+    Format("jsonld", ("json-ld",), (".jsonld",), False, "rdf", "JSON_LD", dataset=True),
+    Format("rdfxml", ("rdf/xml", "xml", "rdf", "owl"), (".rdf", ".owl"), False, "rdf", "RDF_XML"),
+    Format("n3", (), (".n3",), False, "rdf", "N3"),
+    Format("dot", ("gv", "graphviz"), (".dot", ".gv"), False, "diagram"),
+    Format("svg", (), (".svg",), False, "diagram"),
+    Format("png", (), (".png",), True, "diagram"),
+    Format("mermaid", ("mmd",), (".mmd", ".mermaid"), False, "diagram"),
+    Format("graphml", (), (".graphml",), False, "diagram"),
+    Format("cytoscape", ("cyjs",), (".cyjs", ".json"), False, "diagram"),
+    Format("anki", ("apkg",), (".apkg",), True, "cards"),
+    Format("cards-csv", ("csv",), (".csv",), False, "cards"),
+    Format("cards-json", (), (), False, "cards"),
+)
+FORMAT_BY_NAME = {f.name: f for f in FORMAT_TABLE}
+RDF_FORMATS = tuple(f.name for f in FORMAT_TABLE if f.kind == "rdf")
+DIAGRAM_FORMATS = tuple(f.name for f in FORMAT_TABLE if f.kind == "diagram")
+FORMATS = tuple(f.name for f in FORMAT_TABLE)
+
+
+def accepted_formats(kinds: tuple[str, ...] = ("rdf", "diagram")) -> str:
+    """The formats of `kinds` as a user reads them: "turtle (ttl, .ttl), trig (.trig), ..."."""
+    return ", ".join(f"{f.name} ({', '.join((*f.aliases, *f.extensions))})" for f in FORMAT_TABLE if f.kind in kinds)
+
+
+def find_format(name: str) -> Format | None:
+    """The format a name or alias names, in any case; None for an unknown name."""
+    wanted = name.strip().lower()
+    return next((f for f in FORMAT_TABLE if wanted == f.name or wanted in f.aliases), None)
+
+
+def format_of_path(path: str) -> Format | None:
+    """The format a file name's extension names (".ttl" is Turtle); None for an unknown one."""
+    lower = path.lower()
+    return next((f for f in FORMAT_TABLE if any(lower.endswith(ext) for ext in f.extensions)), None)
+
+
+def choose_format(output: str | None, requested: str | None, *, kinds: tuple[str, ...] = ("rdf", "diagram"),
+                  command: str = "export", default: str = "turtle") -> Format:
+    """The format to write: --format if given, else the output file's extension, else `default`.
+
+    Raises:
+        UnknownFormat: an unknown --format, or a file name whose extension names no format.
+        FormatNotAllowed: a known format this command does not write (kg connect writes no RDF).
+    """
+    if requested:
+        chosen = find_format(requested)
+        if chosen is None:
+            raise UnknownFormat(requested, accepted_formats(kinds))
+    elif output and output != "-":
+        chosen = format_of_path(output)
+        if chosen is None:
+            raise UnknownFormat(output, accepted_formats(kinds), extension=True)
+    else:
+        chosen = FORMAT_BY_NAME[default]
+    if chosen.kind not in kinds:
+        raise FormatNotAllowed(chosen.name, command, accepted_formats(kinds))
+    return chosen
 
 
 def format_for(path: str | None, requested: str | None) -> str:
-    """The export format: --format if given, else the output file's extension, else Turtle."""
-    if requested:
-        return requested
-    if path and path != "-":
-        for ext, fmt in EXTENSIONS.items():
-            if path.lower().endswith(ext):
-                return fmt
-    return "turtle"
+    """The export format's name: --format, else the output file's extension, else Turtle."""
+    return choose_format(path, requested).name
+
+
+def resolve_relations(vocab: Vocabulary, names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The relations `names` mean ({IRI: the labels its edges carry, inverse included}), matched
+    by label, inverse label or IRI name, in any case.
+
+    Raises:
+        UnknownRelation: a name that is no relation of the vocabulary (the error lists them).
+    """
+    chosen: dict[str, tuple[str, ...]] = {}
+    for name in names:
+        wanted = " ".join(name.lower().replace("-", " ").replace("_", " ").split())
+        for iri, c in vocab.relations.items():
+            labels = tuple(x for x in (c.pref, getattr(c, "inverse", "") or "") if x)
+            local = iri.rsplit("/", 1)[-1].replace("-", " ")
+            if wanted in {x.lower() for x in labels} | {local}:
+                chosen[iri] = labels
+                break
+        else:
+            raise UnknownRelation(name, sorted(c.pref for c in vocab.relations.values()))
+    return chosen
 
 
 # ---------------------------------------------------------------- RDF
 
-def export_rdf(store: EmbeddedStore, fmt: str, *, with_ontology: bool = False) -> bytes:
+def export_rdf(store: EmbeddedStore, fmt: str, *, with_ontology: bool = False,
+               services: set[str] | None = None, relations: set[str] | None = None) -> bytes:
     """Serialise the notes' graphs (and the vocabularies with `with_ontology`).
 
-    TriG, N-Quads and JSON-LD keep one named graph per note; Turtle and N-Triples merge them,
-    each triple once (SELECT DISTINCT, in the store). The quads stream from the store to the
-    serialiser and are never collected in Python: at 100x, `bench/export.py` measured Turtle in
-    67 s against 117 s when they were gathered in a list and a set.
+    TriG, N-Quads and JSON-LD keep one named graph per note; Turtle, N-Triples and RDF/XML
+    merge them, each triple once (SELECT DISTINCT, in the store). The quads stream from the
+    store to the serialiser and are never collected in Python: at 100x, `bench/export.py`
+    measured Turtle in 67 s against 117 s when they were gathered in a list and a set.
+
+    With `services` (IRIs) or `relations` (relation IRIs), only a neighbourhood is written:
+    see neighbourhood_quads.
     """
     import itertools
 
     import pyoxigraph as ox
 
-    target = getattr(ox.RdfFormat, RDF_FORMATS[fmt])
-    if fmt in ("trig", "nquads", "jsonld"):
-        graphs = [g for g in store.graph_names() if with_ontology or g.value != VOCABULARY_GRAPH]
-        quads = itertools.chain.from_iterable(store.quads(g) for g in graphs)
-        return ox.serialize(quads, format=target)
-    triples = store.merged_triples(exclude=() if with_ontology else (VOCABULARY_GRAPH,))
-    return ox.serialize(triples, format=target, prefixes=_PREFIXES if fmt == "turtle" else None)
+    spec = FORMAT_BY_NAME[fmt]
+    options = {"format": getattr(ox.RdfFormat, spec.rdf)}
+    if fmt in ("turtle", "trig"):
+        options["prefixes"] = _PREFIXES
+    graphs = [g for g in store.graph_names() if with_ontology or g.value != VOCABULARY_GRAPH]
+    if services is not None or relations is not None:
+        quads = list(itertools.chain.from_iterable(
+            store.quads(g) if g.value == VOCABULARY_GRAPH else neighbourhood_quads(store.quads(g), services, relations)
+            for g in graphs))
+        if spec.dataset:
+            return ox.serialize(quads, **options)
+        return ox.serialize(list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads)), **options)
+    if spec.dataset:
+        return ox.serialize(itertools.chain.from_iterable(store.quads(g) for g in graphs), **options)
+    return ox.serialize(store.merged_triples(exclude=() if with_ontology else (VOCABULARY_GRAPH,)), **options)
+
+
+_FOLLOW = {PROV + "wasDerivedFrom", KG + "inNote"}      # fact -> statement -> note
+
+
+def neighbourhood_quads(quads, services: set[str] | None, relations: set[str] | None) -> list:
+    """The quads of one note's graph that concern `services`: their facts (limits and any other
+    fact with kg:service), the integrations between two of them, each with the statement it
+    was derived from and the note. With `relations`, integrations of other relations are left out.
+    """
+    by_subject: dict = {}
+    for q in quads:
+        by_subject.setdefault(q.subject, []).append(q)
+
+    def is_in(term) -> bool:
+        return services is None or term.value in services
+    seeds, ends = [], set()
+    for subject, own in by_subject.items():
+        props = {q.predicate.value: q.object for q in own}
+        if KG + "service" in props:
+            if services is not None and is_in(props[KG + "service"]):
+                seeds.append(subject)
+        elif KG + "source" in props and KG + "target" in props:
+            relation = props.get(KG + "relation")
+            if is_in(props[KG + "source"]) and is_in(props[KG + "target"]) and (
+                    relations is None or (relation is not None and relation.value in relations)):
+                seeds.append(subject)
+                polarity = props.get(KG + "polarity")
+                if polarity is None or polarity.value != KG + "negative":
+                    ends.add((props[KG + "source"].value, props[KG + "target"].value))
+    kept, seen, todo = [], set(), list(seeds)
+    while todo:
+        subject = todo.pop()
+        if subject in seen:
+            continue
+        seen.add(subject)
+        for q in by_subject.get(subject, ()):
+            kept.append(q)
+            if q.predicate.value in _FOLLOW and q.object in by_subject:
+                todo.append(q.object)
+    for subject, own in by_subject.items():      # "svc:SNS kg:integratesWith svc:SQS" of kept integrations
+        for q in own:
+            if q.predicate.value == KG + "integratesWith" and (subject.value, q.object.value) in ends:
+                kept.append(q)
+    return kept
+
+
+def neighbourhood(store: EmbeddedStore, vocab: Vocabulary, focus: tuple[str, ...], depth: int,
+                  relations: dict[str, tuple[str, ...]] | None = None) -> set[str]:
+    """The services within `depth` hops of `focus` along the integrations (of `relations`, if given)."""
+    import networkx as nx
+
+    g = graph_from_store(store, vocab)
+    if relations:
+        keep = {label.lower() for labels in relations.values() for label in labels}
+        g = g.edge_subgraph([(u, v, k) for u, v, k, d in g.edges(keys=True, data=True)
+                             if d["relation"].lower() in keep or d["relation"] == PART_OF])
+    undirected = g.to_undirected(as_view=True)
+    near: set[str] = set(focus)
+    for service in focus:
+        if service in g:
+            near |= set(nx.single_source_shortest_path_length(undirected, service, cutoff=max(0, depth)))
+    return near
 
 
 _PREFIXES = {"kg": "https://example.org/kg#", "svc": "https://example.org/kg/service/",

@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from kg.errors import KgError, NotesNotFound
-from kg.extract import EXTRACTOR_VERSION, Extractor
+from kg.errors import KgError, NotesNotFound, StoreInsideNotes
+from kg.extract import Extractor
+from kg.files import NoteFilter, file_kind, looks_like_text, read_regular_file
 from kg.graph import build_note_triples, note_iri, vocabulary_triples
 from kg.notes import UnreadableNote, decode_note
-from kg.store import EmbeddedStore
+from kg.resources import BUNDLED_ROOT, bundled_notes_dir
+from kg.store import EmbeddedStore, build_store, is_store_folder
 from kg.namespaces import KG, VOCABULARY_GRAPH
+from kg.version import extraction_version
 from kg.vocab import Vocabulary, default_vocabulary
 
 # A note's graph is built in memory before it is written: 16 MB of notes is ~5 million triples
@@ -37,6 +40,8 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)   # (path, reason)
+    ignored: int = 0            # files that are not notes (images, PDFs, canvases...), or left out by globs
+    gone: list[tuple[str, int]] = field(default_factory=list)     # (root, notes) of folders ingested before, now gone
     limits: int = 0
     integrations: int = 0
     seconds: float = 0.0
@@ -46,8 +51,40 @@ class IngestReport:
         return len(self.added) + len(self.updated) + len(self.unchanged)
 
 
-def discover(paths: list[Path], report: IngestReport) -> list[tuple[Path, Path]]:
+def _root_name(root: Path) -> str:
+    """How a root is recorded: the bundled notes as BUNDLED_ROOT, wherever kg is installed."""
+    try:
+        if root == bundled_notes_dir().resolve():
+            return BUNDLED_ROOT
+    except FileNotFoundError:
+        pass
+    return str(root)
+
+
+def _is_inside(inner: Path, outer: Path) -> bool:
+    return inner == outer or outer in inner.parents
+
+
+def check_store_outside_notes(store_path: Path, paths: list[Path]) -> None:
+    """Refuse a store location inside (or equal to) a folder of notes being ingested.
+
+    Raises:
+        StoreInsideNotes: the store would be read as notes and fill the notes folder with its files.
+    """
+    store = store_path.absolute().resolve()
+    for given in paths:
+        if given.is_dir() and _is_inside(store, given.resolve()):
+            raise StoreInsideNotes(str(store_path), str(given))
+
+
+def discover(paths: list[Path], report: IngestReport, *, include: tuple[str, ...] = (),
+             exclude: tuple[str, ...] = ()) -> list[tuple[Path, Path]]:
     """Return (file, root) pairs under `paths`, in a stable order.
+
+    A file named on the command line is read whatever its name; in a folder, only notes are
+    (kg.files: by extension, --include/--exclude and the folder's .kgignore), and other files
+    are counted in `report.ignored`. Named pipes, devices and sockets are skipped with a
+    warning and never opened; folders holding a kg store are never entered.
 
     Raises:
         NotesNotFound: when a path does not exist.
@@ -64,8 +101,10 @@ def discover(paths: list[Path], report: IngestReport) -> list[tuple[Path, Path]]
                 found.append((root, root))
             continue
         if not given.is_dir():
-            report.skipped.append((str(given), "not a regular file or folder"))
+            kind = file_kind(os.stat(given).st_mode) if given.exists() else None
+            report.skipped.append((str(given), f"{kind or 'not a regular file'}, not a note or folder"))
             continue
+        rules = NoteFilter.for_root(root, include, exclude)
         visited_dirs: set[tuple[int, int]] = set()
         for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=lambda e: report.skipped.append(
                 (e.filename or str(root), e.strerror or "cannot read folder"))):
@@ -74,15 +113,27 @@ def discover(paths: list[Path], report: IngestReport) -> list[tuple[Path, Path]]
                 dirnames[:] = []
                 continue
             visited_dirs.add((st.st_dev, st.st_ino))
+            here = Path(dirpath)
+            rel_dir = here.relative_to(root).as_posix() if here != root else ""
             for d in [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
                 # links to folders are not followed: they can loop back on themselves
                 report.skipped.append((os.path.join(dirpath, d), "symbolic link to a folder (not followed)"))
                 dirnames.remove(d)
-            dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
+            dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith(".")
+                                 and not rules.is_excluded(f"{rel_dir}/{d}".lstrip("/"), True)
+                                 and not is_store_folder(here / d))
             for name in sorted(filenames):
                 if name.startswith("."):
                     continue
-                p = Path(dirpath) / name
+                p = here / name
+                rel = f"{rel_dir}/{name}".lstrip("/")
+                if rules.is_excluded(rel, False):
+                    report.ignored += 1
+                    continue
+                note_name = rules.is_note_name(rel)
+                if note_name is False:
+                    report.ignored += 1
+                    continue
                 if p.is_symlink():
                     target = p.resolve() if p.exists() else None
                     if target is None:
@@ -91,6 +142,17 @@ def discover(paths: list[Path], report: IngestReport) -> list[tuple[Path, Path]]
                     if target.is_dir():
                         report.skipped.append((str(p), "symbolic link to a folder (not followed)"))
                         continue
+                try:
+                    kind = file_kind(os.stat(p).st_mode)
+                except OSError as error:
+                    report.skipped.append((str(p), error.strerror or str(error)))
+                    continue
+                if kind is not None:
+                    report.skipped.append((str(p), f"{kind}, not a regular file (never opened)"))
+                    continue
+                if note_name is None and not looks_like_text(p):
+                    report.ignored += 1          # no extension and not text: not a note
+                    continue
                 if p not in seen:
                     seen.add(p)
                     found.append((p, root))
@@ -106,18 +168,37 @@ def _stored_notes(store: EmbeddedStore) -> dict[str, dict]:
     return {r["note"]: r for r in rows}
 
 
+def _gone_roots(stored: dict[str, dict]) -> dict[str, list[str]]:
+    """Roots of stored notes (folders or single files) that no longer exist, with their notes."""
+    gone: dict[str, list[str]] = {}
+    for iri, row in stored.items():
+        root = row["root"]
+        if root != BUNDLED_ROOT and not root.startswith("bundled:") and not Path(root).exists():
+            gone.setdefault(root, []).append(iri)
+    return gone
+
+
 def ingest_paths(store: EmbeddedStore, paths: list[Path], *, progress: Progress | None = None,
-                 vocab: Vocabulary | None = None) -> IngestReport:
+                 vocab: Vocabulary | None = None, include: tuple[str, ...] = (), exclude: tuple[str, ...] = (),
+                 prune: bool = False) -> IngestReport:
     """Ingest files and folders into `store`; return what was added, updated, removed, skipped.
+
+    Notes under a folder ingested again that are no longer found there (deleted, or now left
+    out by the globs) are dropped. Folders ingested before that have gone are reported in
+    `report.gone`, and with `prune` their notes are dropped too. The bundled notes are
+    recorded under BUNDLED_ROOT, so those of an earlier install are replaced, not kept beside.
 
     Raises:
         NotesNotFound: a path does not exist.
+        StoreInsideNotes: the store's folder is inside a folder being ingested.
     """
     started = time.perf_counter()
     report = IngestReport()
+    if hasattr(store, "path"):
+        check_store_outside_notes(Path(store.location), paths)
     vocab = vocab or default_vocabulary()
-    version = f"{EXTRACTOR_VERSION}+{vocab.digest}"
-    files = discover(paths, report)
+    version = extraction_version(vocab.digest)
+    files = discover(paths, report, include=include, exclude=exclude)
     stored = _stored_notes(store)
     _refresh_vocabulary(store, vocab)
     extractor: Extractor | None = None
@@ -126,41 +207,43 @@ def ingest_paths(store: EmbeddedStore, paths: list[Path], *, progress: Progress 
             progress(done, len(files), str(path))
         iri = note_iri(path)
         try:
-            size = path.stat().st_size
-            if size > MAX_NOTE_BYTES:
-                raise UnreadableNote(str(path), f"larger than {MAX_NOTE_BYTES // (1024 * 1024)} MB "
-                                     "(set KG_MAX_NOTE_BYTES to raise the limit)")
-            data = path.read_bytes()
+            data = read_regular_file(path, MAX_NOTE_BYTES)
             sha = hashlib.sha256(data).hexdigest()
             old = stored.get(iri)
-            if old and old["sha"] == sha and old["version"] == version:
+            if old and old["sha"] == sha and old["version"] == version and old["root"] == _root_name(root):
                 report.unchanged.append(str(path))
                 continue
             text, _encoding = decode_note(data, str(path))
         except UnreadableNote as error:
             report.skipped.append((str(path), error.reason))
             continue
-        except OSError as error:
-            report.skipped.append((str(path), error.strerror or str(error)))
-            continue
         extractor = extractor or Extractor(vocab)
         note = extractor.parse(text, path)
         extraction = extractor.extract(note)
-        triples = list(build_note_triples(extraction, sha256=sha, root=str(root), version=version))
+        triples = list(build_note_triples(extraction, sha256=sha, root=_root_name(root), version=version))
         store.replace_graph(iri, triples, exists=iri in stored)
         report.limits += len(extraction.limits)
         report.integrations += len(extraction.integrations)
         (report.updated if iri in stored else report.added).append(str(path))
-    # notes deleted from a folder ingested before; notes of other roots are left alone
+    # notes no longer found under a folder ingested again; notes of other roots are left alone
     present = {note_iri(p) for p, _root in files}
-    roots = {str(p.resolve()) for p in paths if p.is_dir()}
+    folders = [p.resolve() for p in paths if p.is_dir()]
+    roots = {_root_name(f) for f in folders}
+    prefixes = [str(f).rstrip(os.sep) + os.sep for f in folders]
     for iri, row in stored.items():
         if iri in present:
             continue
-        path = row["path"]
-        if any(path.startswith(r.rstrip(os.sep) + os.sep) for r in roots) and not Path(path).exists():
+        path, root = row["path"], row["root"]
+        if root in roots or path.startswith(tuple(prefixes)):
             store.drop_graph(iri)
             report.removed.append(path)
+    for root, iris in sorted(_gone_roots({i: r for i, r in stored.items() if r["path"] not in report.removed}).items()):
+        if prune:
+            for iri in iris:
+                store.drop_graph(iri)
+                report.removed.append(stored[iri]["path"])
+        else:
+            report.gone.append((root, len(iris)))
     if report.added or report.updated or report.removed:
         # read the integrations once now, while the user expects to wait, so that kg connect
         # need not (at 100x the bundled notes that read is 13-19 s; bench/scale.py)
@@ -172,6 +255,18 @@ def ingest_paths(store: EmbeddedStore, paths: list[Path], *, progress: Progress 
             pass        # the notes are written; connect will read the integrations itself
     report.seconds = time.perf_counter() - started
     return report
+
+
+def ingest_new_store(path: Path, paths: list[Path], *, on_wait=None, **options) -> tuple[IngestReport | None, bool]:
+    """Ingest into a store that does not exist yet, whole or not at all (kg.store.build_store).
+
+    Returns (the report, True), or (None, False) when another process built the store meanwhile.
+
+    Raises:
+        as ingest_paths, and StoreWriteFailed, StoreIsAFile or NotAStore for the location.
+    """
+    check_store_outside_notes(path, paths)
+    return build_store(path, lambda store: ingest_paths(store, paths, **options), on_wait=on_wait)
 
 
 def _refresh_vocabulary(store: EmbeddedStore, vocab: Vocabulary) -> None:

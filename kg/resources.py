@@ -6,6 +6,9 @@ import os
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
+# The root recorded for the bundled notes: the same whichever venv or checkout kg runs from,
+# so a reinstall's `kg ingest` replaces the notes of the old install instead of adding to them
+BUNDLED_ROOT = "bundled:"
 
 
 def _find(name: str) -> Path:

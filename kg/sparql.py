@@ -113,6 +113,12 @@ def _where_tokens(sparql: str) -> list[tuple[str, int, str]]:
     for kind, start, text in tokens:
         if (kind, text) == ("other", "("):
             parens += 1
+def has_service_clause(text: str) -> bool:
+    """Does a SPARQL text hold a SERVICE clause (a federated query, which makes the engine
+    call another server), outside strings, IRIs and comments?"""
+    return any(kind == "word" and word.lower() == "service" for kind, _start, word in _tokens(text))
+
+
         elif (kind, text) == ("other", ")"):
             parens -= 1
         elif (kind, text) == ("other", "{") and parens == 0:

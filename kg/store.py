@@ -11,16 +11,27 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import json
 import os
+import re
+import shutil
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, TypeVar
 
-from kg.errors import InvalidTerm, QuerySyntaxError, StoreDamaged, StoreLocked, StoreWriteFailed
+from kg.errors import (InvalidTerm, NoStore, NotAStore, QueryFailed, QuerySyntaxError, StoreDamaged, StoreIsAFile,
+                       StoreLocked, StoreWriteFailed)
 
 LOCK_TIMEOUT = float(os.environ.get("KG_LOCK_TIMEOUT", "30"))
 FLUSH_BYTES = 8 * 1024 * 1024
+# Written into a store folder once a build has finished, just before the folder is renamed into place
+STORE_MARKER = "kg-store.json"
+
+T = TypeVar("T")
+# Called while waiting for another process's lock: (who holds it, seconds waited so far)
+LockWaiter = Callable[[str, float], None]
 
 
 @dataclass(frozen=True)
@@ -47,7 +58,8 @@ def Lit(value: object) -> Term:  # noqa: N802
 # SPARQL's IRIREF excludes these, and whitespace and control characters
 _IRI_FORBIDDEN = frozenset('<>"{}|^`\\') | frozenset(chr(c) for c in range(0x21))
 # ECHAR: a string literal may hold anything once backslash, quote and line breaks are escaped
-_LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r",
+_LITERAL_ESCAPES = str.maketrans({**{chr(c): f"\\u{c:04X}" for c in range(0x20)},    # a raw NUL ends Virtuoso's string
+                                  "\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r",
                                   "\t": "\\t", "\b": "\\b", "\f": "\\f"})
 
 
@@ -75,8 +87,43 @@ def sparql_term(term: Term) -> str:
     return text + "^^" + sparql_iri(term.datatype) if term.datatype else text
 
 
-def lock_store(path: Path, *, exclusive: bool, timeout: float = LOCK_TIMEOUT):
+def lock_path_of(path: Path) -> Path:
+    """The lock file of the store at `path`: beside the folder, so a rename of the folder keeps it."""
+    return path.with_name(path.name + ".lock")
+
+
+def lock_holder(path: Path) -> str:
+    """Who holds the store's lock, as its writer recorded it ("pid 41 (kg ingest ~/notes)").
+
+    A writer records its process id and command in the lock file and clears them when it
+    lets go; readers record nothing, so an empty file or a dead process means "another kg process".
+    """
+    try:
+        text = lock_path_of(path).read_text(encoding="utf-8", errors="replace").strip()
+        record = json.loads(text) if text else {}
+        pid = int(record.get("pid", 0))
+        if pid > 0:
+            os.kill(pid, 0)
+            return f"pid {pid} ({str(record.get('command', 'kg'))[:80]})"
+    except PermissionError:        # the process exists but belongs to another user
+        return f"pid {pid} ({str(record.get('command', 'kg'))[:80]})"
+    except (OSError, ValueError, TypeError, AttributeError):
+        pass
+    return "another kg process"
+
+
+def _command_line() -> str:
+    args = [Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "kg", *sys.argv[1:]]
+    if args[0] in ("__main__.py", "-m", "-c", "python", "python3"):
+        args[0] = "kg"
+    return " ".join(args)
+
+
+def lock_store(path: Path, *, exclusive: bool, timeout: float = LOCK_TIMEOUT, on_wait: LockWaiter | None = None):
     """Take the lock file beside the store at `path`: exclusive to write, shared to read.
+
+    While another process holds it, `on_wait` is called about once a second with who holds it
+    and how long this one has waited. A writer records its pid and command in the file.
 
     Returns the open lock file (closing it releases the lock), or None for a read from a
     location where no lock file can be made.
@@ -85,58 +132,205 @@ def lock_store(path: Path, *, exclusive: bool, timeout: float = LOCK_TIMEOUT):
         StoreLocked: another process held the lock for `timeout` seconds.
         StoreWriteFailed: an exclusive lock file cannot be created.
     """
-    lock_path = path.with_name(path.name + ".lock")
+    lock_path = lock_path_of(path)
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(lock_path, "a+")
+        handle = open(lock_path, "a+", encoding="utf-8")
     except OSError as error:
         if not exclusive:
             return None     # a read-only location: read without the lock
+        if isinstance(error, (NotADirectoryError, FileExistsError)):
+            raise StoreIsAFile(str(next((p for p in path.parents if p.is_file()), path))) from None
         raise StoreWriteFailed(str(path), error.strerror or str(error)) from None
     mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
-    deadline = time.monotonic() + timeout
+    started = time.monotonic()
+    told = -1.0
     while True:
         try:
             fcntl.flock(handle, mode | fcntl.LOCK_NB)
-            return handle
+            break
         except OSError as error:
             if error.errno not in (errno.EAGAIN, errno.EACCES):
                 handle.close()
                 raise
-            if time.monotonic() >= deadline:
+            waited = time.monotonic() - started
+            if waited >= timeout:
                 handle.close()
-                raise StoreLocked(str(path), timeout) from None
+                raise StoreLocked(str(path), timeout, lock_holder(path)) from None
+            if on_wait is not None and waited - told >= 1.0:
+                told = waited
+                on_wait(lock_holder(path), waited)
             time.sleep(0.05)
+    if exclusive:
+        with contextlib.suppress(OSError):
+            handle.seek(0)
+            handle.truncate()
+            handle.write(json.dumps({"pid": os.getpid(), "command": _command_line()}) + "\n")
+            handle.flush()
+    return handle
 
 
 def release_lock(handle) -> None:
-    """Release a lock taken by lock_store (None is a no-op)."""
+    """Release a lock taken by lock_store (None is a no-op); a writer's record is cleared first."""
     if handle is not None:
+        with contextlib.suppress(OSError, ValueError):
+            handle.seek(0)
+            if f'"pid": {os.getpid()},' in handle.read(200):     # our own record: we wrote it
+                handle.truncate(0)
         with contextlib.suppress(OSError):
             fcntl.flock(handle, fcntl.LOCK_UN)
         handle.close()
 
 
+# ---------------------------------------------------------------- what a location holds
+
+def store_state(path: Path) -> str:
+    """What is at a store location: "missing", "file", "empty" (a folder), "store", or "other"
+    (a folder of other files, never a kg store)."""
+    try:
+        if not path.exists():
+            return "file" if any(p.is_file() for p in path.parents) else "missing"
+        if not path.is_dir():
+            return "file"
+        if is_store_folder(path):
+            return "store"
+        return "other" if any(path.iterdir()) else "empty"
+    except OSError:
+        return "other"
+
+
+def is_store_folder(path: Path) -> bool:
+    """True for a folder holding a kg store, whole or damaged: its completion marker, or
+    Oxigraph's RocksDB files (CURRENT, a MANIFEST or an OPTIONS file)."""
+    if (path / STORE_MARKER).is_file() or (path / "CURRENT").is_file():
+        return True
+    return any(path.glob("MANIFEST-*")) or any(path.glob("OPTIONS-*"))
+
+
+def check_readable_location(path: Path) -> None:
+    """Raise unless `path` holds a store a read can open.
+
+    Raises:
+        NoStore: nothing (or an empty folder) is there.
+        StoreIsAFile: a file is there, or a file stands where a parent folder should be.
+        NotAStore: a folder of other files.
+    """
+    state = store_state(path)
+    if state == "store":
+        return
+    if state in ("missing", "empty"):
+        raise NoStore(str(path))
+    if state == "file":
+        raise StoreIsAFile(str(path if path.is_file() else next(p for p in path.parents if p.is_file())))
+    raise NotAStore(str(path), _example_file(path))
+
+
+def check_writable_location(path: Path) -> None:
+    """Raise unless a store may be written at `path` (a store, an empty or missing folder).
+
+    Raises:
+        StoreIsAFile: a file is there.
+        NotAStore: a folder of other files: kg never writes its database among them.
+    """
+    state = store_state(path)
+    if state == "file":
+        raise StoreIsAFile(str(path if path.is_file() else next(p for p in path.parents if p.is_file())))
+    if state == "other":
+        raise NotAStore(str(path), _example_file(path))
+
+
+def _example_file(path: Path) -> str:
+    try:
+        return next(iter(sorted(p.name for p in path.iterdir())), "?")
+    except OSError:
+        return "?"
+
+
+def interrupted_builds(path: Path) -> list[Path]:
+    """Build folders a killed process left beside the store at `path` (see build_store)."""
+    try:
+        return sorted(path.parent.glob(f".{path.name}.building-*"))
+    except OSError:
+        return []
+
+
+def build_store(path: Path, fill: Callable[["EmbeddedStore"], T], *, on_wait: LockWaiter | None = None,
+                lock_timeout: float = LOCK_TIMEOUT) -> tuple[T | None, bool]:
+    """Build a brand-new store at `path` whole or not at all.
+
+    `fill` writes into a store in a temporary folder beside `path`; when it returns, a
+    completion marker is written and the folder is renamed onto `path` in one step. If `fill`
+    raises (Ctrl-C included), the temporary folder is deleted; if the process is killed, the
+    next build finds the folder, deletes it and starts again. The store's lock is held
+    throughout, so a second process waits and then finds the store built.
+
+    Returns:
+        (what `fill` returned, True), or (None, False) when another process built the store meanwhile.
+
+    Raises:
+        StoreIsAFile, NotAStore: `path` cannot hold a store.
+        StoreLocked, StoreWriteFailed: as for writes.
+    """
+    check_writable_location(path)
+    lock = lock_store(path, exclusive=True, timeout=lock_timeout, on_wait=on_wait)
+    try:
+        if store_state(path) == "store":
+            return None, False
+        for stale in interrupted_builds(path):      # we hold the lock: no live build owns them
+            shutil.rmtree(stale, ignore_errors=True)
+        tmp = path.with_name(f".{path.name}.building-{os.getpid()}")
+        store = EmbeddedStore(tmp, write=True, locked=True, location=str(path))
+        try:
+            result = fill(store)
+            store.close()
+            marker = {"built": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "command": _command_line()}
+            (tmp / STORE_MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
+            if path.is_dir():
+                path.rmdir()            # an empty folder the user made for the store
+            os.rename(tmp, path)
+        except BaseException:
+            store.close()
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return result, True
+    except OSError as error:
+        raise StoreWriteFailed(str(path), error.strerror or str(error)) from None
+    finally:
+        release_lock(lock)
+
+
 class EmbeddedStore:
     """An Oxigraph RocksDB store in a folder; needs no server."""
 
-    def __init__(self, path: Path, *, write: bool = False, lock_timeout: float = LOCK_TIMEOUT) -> None:
+    def __init__(self, path: Path, *, write: bool = False, lock_timeout: float = LOCK_TIMEOUT,
+                 on_wait: LockWaiter | None = None, locked: bool = False, location: str | None = None) -> None:
+        """Open the store folder at `path`.
+
+        Args:
+            write: open for writing (an exclusive lock; the folder is created if missing).
+            on_wait: told who holds the lock while this waits for it.
+            locked: the caller already holds the lock (build_store).
+            location: the name to report and cache under, when `path` is a temporary folder.
+
+        Raises:
+            NoStore, StoreIsAFile, NotAStore: a read of a location that holds no store.
+            StoreDamaged, StoreLocked: as open_store.
+        """
         import pyoxigraph as ox
 
         self._ox = ox
         self.path = Path(path)
-        self.location = str(self.path)
+        self.location = location or str(self.path)
         self.write = write
         self._lock_file = None
         self._store = None
         self._pending = 0
-        exists = (self.path / "CURRENT").exists()
-        if not write and not exists:
-            if self.path.exists() and any(self.path.iterdir()):
-                raise StoreDamaged(self.location, "it is not a kg store (no database files)")
-            self._store = ox.Store()        # empty: nothing ingested yet
-            return
-        self._lock(exclusive=write, timeout=lock_timeout)
+        if write:
+            check_writable_location(self.path)
+        else:
+            check_readable_location(self.path)
+        if not locked:
+            self._lock_file = lock_store(self.path, exclusive=write, timeout=lock_timeout, on_wait=on_wait)
         try:
             if write:
                 self.path.mkdir(parents=True, exist_ok=True)
@@ -150,12 +344,7 @@ class EmbeddedStore:
             message = str(error)
             if "lock" in message.lower():
                 raise StoreLocked(self.location, lock_timeout) from None
-            raise StoreDamaged(self.location, message.split("\n")[0]) from None
-
-    # ------------------------------------------------------------ locking
-
-    def _lock(self, *, exclusive: bool, timeout: float) -> None:
-        self._lock_file = lock_store(self.path, exclusive=exclusive, timeout=timeout)
+            raise StoreDamaged(self.location, damage_reason(message)) from None
 
     def close(self) -> None:
         """Flush and release the store and its lock."""
@@ -192,7 +381,7 @@ class EmbeddedStore:
         except (OSError, RuntimeError) as error:
             if isinstance(error, RuntimeError) and not _is_damage(error):
                 raise                    # a bad query is a bug in kg, not a damaged store
-            raise StoreDamaged(self.location, str(error).split("\n")[0][:200]) from None
+            raise StoreDamaged(self.location, damage_reason(str(error))) from None
 
     def construct(self, sparql: str) -> str:
         """Run a CONSTRUCT query; return the triples as N-Triples text."""
@@ -213,6 +402,8 @@ class EmbeddedStore:
             return self._store.query(sparql)
         except SyntaxError as error:
             raise QuerySyntaxError(str(error)) from None
+        except OSError as error:        # a SERVICE call that failed (kg sparql --allow-service)
+            raise QueryFailed(str(error).split("\n")[0][:200]) from None
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update in one transaction: all of it is written, or none of it."""
@@ -283,6 +474,28 @@ def _is_damage(error: Exception) -> bool:
     return text.startswith(("Corruption", "IO error", "Invalid argument")) or "corrupt" in text.lower()
 
 
+_SST_SIZE = re.compile(r"expected (\d+) and file system (\d+)\s+sstable:\s*(\S+)")
+_SSTABLE = re.compile(r"sstable:\s*(\S+\.sst)|(\S+\.sst)")
+
+
+def damage_reason(message: str) -> str:
+    """RocksDB's complaint in a sentence that blames the right file.
+
+    A truncated table file makes RocksDB name it and then add that the MANIFEST "may be
+    corrupted"; the table file is the one that is damaged, so the reason names it alone.
+    """
+    first = message.split("\n")[0]
+    size = _SST_SIZE.search(first)
+    if size:
+        return (f"its data file {Path(size.group(3)).name} is truncated "
+                f"({int(size.group(2)):,} of {int(size.group(1)):,} bytes)")
+    table = _SSTABLE.search(first)
+    if table:
+        name = Path(table.group(1) or table.group(2)).name
+        return f"its data file {name} is damaged ({first.split(':')[0].strip()})"
+    return first[:200]
+
+
 _NUMERIC = ("#integer", "#int", "#long", "#decimal", "#double", "#float", "#boolean")
 
 
@@ -298,7 +511,7 @@ def _py(term: Any) -> Any:
         if dt.endswith(("#integer", "#int", "#long")):
             return int(value)
         if dt.endswith("#boolean"):
-            return value == "true"
+            return value in ("true", "1")      # Virtuoso writes booleans 1 and 0 in its results
         return float(value)
     return value
 
@@ -311,15 +524,17 @@ def is_endpoint(location: str | Path | None) -> bool:
     return scheme.isascii() and scheme.isalpha()
 
 
-def open_store(location: str | Path | None = None, *, write: bool = False):
+def open_store(location: str | Path | None = None, *, write: bool = False, on_wait: LockWaiter | None = None):
     """Open the store at `location` (default: KG_DB or the user data directory).
 
     A URL (http:// or https://) is a SPARQL 1.1 server (kg.sparql.ServerStore); anything
-    else is a folder holding an embedded store.
+    else is a folder holding an embedded store. `on_wait` is told who holds the lock while
+    this waits for it.
 
     Raises:
         StoreLocked: another kg process holds the store for longer than the lock timeout.
         StoreDamaged: the store exists but cannot be opened.
+        NoStore, StoreIsAFile, NotAStore: a read of a location that holds no store.
         EndpointInvalid: a URL that is not a usable endpoint address.
     """
     location = location or os.environ.get("KG_DB") or None
@@ -330,4 +545,4 @@ def open_store(location: str | Path | None = None, *, write: bool = False):
     from kg.resources import default_store_path
 
     path = Path(location) if location else default_store_path()
-    return EmbeddedStore(path, write=write)
+    return EmbeddedStore(path, write=write, on_wait=on_wait)

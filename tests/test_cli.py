@@ -30,11 +30,21 @@ def test_ingest_skips_binary_files_with_a_warning_and_exit_4(tmp_path):
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "good.md").write_text("# SQS\n- Messages are up to 256 KB in size\n", encoding="utf-8")
-    (notes / "slides.pdf").write_bytes(b"%PDF-1.7\n\x00\x01binary")
+    (notes / "slides.md").write_bytes(b"%PDF-1.7\n\x00\x01binary")     # a note by name, binary inside
     result = runner.invoke(app, ["ingest", str(notes), "--db", str(tmp_path / "store")])
     assert result.exit_code == 4
-    assert "Warning: skipped" in result.stderr and "slides.pdf" in result.stderr and "binary" in result.stderr
+    assert "Warning: skipped" in result.stderr and "slides.md" in result.stderr and "binary" in result.stderr
     assert "1 added" in result.stdout
+
+
+def test_attachments_are_not_notes_and_not_warnings(tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "good.md").write_text("# SQS\n- Messages are up to 256 KB in size\n", encoding="utf-8")
+    (notes / "slides.pdf").write_bytes(b"%PDF-1.7\n\x00\x01binary")
+    result = runner.invoke(app, ["ingest", str(notes), "--db", str(tmp_path / "store")])
+    assert result.exit_code == 0 and result.stderr == ""
+    assert "1 added" in result.stdout and "1 files were not notes" in result.stdout
 
 
 def test_facts_unknown_service_names_suggestions(bundled_db):
@@ -51,7 +61,8 @@ def test_facts_json_lists_sources(bundled_db):
     assert all(f["sources"] for f in data["limits"])
 
 
-def test_stats_on_an_empty_store_is_all_zero(tmp_path):
+def test_stats_on_a_store_that_does_not_exist_is_an_error(tmp_path):
     result = runner.invoke(app, ["stats", "--db", str(tmp_path / "none"), "--json"])
-    assert result.exit_code == 0
-    assert json.loads(result.stdout)["notes"] == 0
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith(f"Error: There is no kg store at {tmp_path / 'none'}.")
+    assert not (tmp_path / "none").exists()
