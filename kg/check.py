@@ -14,6 +14,7 @@ from kg.resources import shapes_path
 from kg.store import EmbeddedStore
 
 _SH = "http://www.w3.org/ns/shacl#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,61 @@ def data_graph_ntriples(store: EmbeddedStore) -> str:
 
 
 def validate_shapes(store: EmbeddedStore) -> list[Violation]:
-    """Validate the union of the store's graphs against the SHACL shapes; return the violations."""
+    """Validate the union of the store's graphs against the SHACL shapes; return the violations.
+
+    The shapes run as SPARQL in the store (kg/shapes.py): one scan per shape finds the nodes
+    that break something, then each constraint is asked of those nodes alone. A note's graph is
+    validated once per content (its SHA-256 and extractor version) and the result kept in the
+    user cache; graphs written some other way are validated every time. Shapes the compiler
+    cannot translate are validated by pySHACL over a copy of the store instead.
+    """
+    import hashlib
+
+    from kg import cache
+    from kg.namespaces import KG
+    from kg.shapes import UnsupportedShape, classes_in, combined_queries, read_shapes, shape_checks
+
+    path = shapes_path()
+    try:
+        shapes = read_shapes(path)
+        subclasses = {c: sorted({r["c"] for r in store.select(
+            f"SELECT DISTINCT ?c WHERE {{ GRAPH ?g {{ ?c <{_RDFS}subClassOf>+ <{c}> }} }}")} | {c})
+            for c in sorted(classes_in(path))}
+        scans = combined_queries(shapes, subclasses)
+        checks = shape_checks(path, subclasses)
+    except UnsupportedShape:
+        return validate_shapes_pyshacl(store)
+    digest = hashlib.sha256(path.read_bytes() + repr(sorted(subclasses.items())).encode()).hexdigest()[:16]
+    name = f"shapes-{digest}.pickle"
+    known: dict[tuple, list[Violation]] = cache.load(name) or {}
+    versions = {r["g"]: (r["g"], r["sha"], r["version"]) for r in store.select(
+        f"SELECT ?g ?sha ?version WHERE {{ GRAPH ?g {{ ?g <{KG}sha256> ?sha ; <{KG}extractorVersion> ?version }} }}")}
+    graphs = [r["g"] for r in store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")]
+    todo = [g for g in graphs if versions.get(g) not in known]
+    out = [v for g in graphs if versions.get(g) in known for v in known[versions[g]]]
+    if todo:
+        found: dict[str, list[Violation]] = {g: [] for g in todo}
+        values = " ".join(f"<{g}>" for g in todo)
+        broken: dict[str, set[str]] = {}
+        for scan in scans:
+            # the graphs go inside the scan's inner query, so that only they are read
+            for row in store.select(scan.replace("GRAPH ?g_focus {", f"VALUES ?g_focus {{ {values} }} GRAPH ?g_focus {{", 1)):
+                broken.setdefault(row["g_focus"], set()).add(row["focus"])
+        for graph, nodes in broken.items():
+            focus = " ".join(f"<{n}>" for n in sorted(nodes))
+            for check in checks:
+                for row in store.select(check.query.replace("WHERE {", f"WHERE {{ VALUES ?focus {{ {focus} }}", 1)):
+                    found[graph].append(Violation(str(row["focus"]), check.path, check.message, check.severity))
+        for graph, violations in found.items():
+            out.extend(violations)
+            if graph in versions:
+                known[versions[graph]] = violations
+        cache.save(name, known, prune="shapes-*.pickle")
+    return out
+
+
+def validate_shapes_pyshacl(store: EmbeddedStore) -> list[Violation]:
+    """The same validation by pySHACL, over an rdflib copy of every graph (slow: bench/check.py)."""
     import pyshacl
     from rdflib import Graph, URIRef
 
@@ -63,7 +118,8 @@ def limit_slots(facts: list[LimitFact]) -> dict[tuple, list[LimitFact]]:
     """Facts grouped by what they are a value of: service, attribute, qualifier and dimension.
 
     An "exact" value is a plain statement, a list item or a worked example, not a limit: it is
-    never compared.
+    never compared (tried on the corpus: exact values of one kind across notes were lists and
+    worked examples far more often than claims).
     """
     slots: dict[tuple, list[LimitFact]] = {}
     for f in facts:
@@ -80,10 +136,29 @@ def disagree(a: LimitFact, b: LimitFact, vocab, active: set[str]) -> bool:
     50 MB (zipped)") is no disagreement.
     """
     notes_a, notes_b = {s.note for s in a.sources}, {s.note for s in b.sources}
-    return (abs(a.quantity.canonical_value - b.quantity.canonical_value) > 1e-9 * max(1.0, abs(a.quantity.canonical_value))
+    return (not same_amount(a.quantity, b.quantity)
             and set(a.contexts) & active == set(b.contexts) & active
             and not _other_conditions(a, b, vocab)
             and notes_a | notes_b != notes_a & notes_b)
+
+
+_BINARY_STEPS = tuple(1.024 ** k for k in range(0, 6))
+
+
+def same_amount(a, b) -> bool:
+    """Do two quantities state the same amount, whatever the units and formatting?
+
+    Equal canonical values are the same amount; so are data sizes or rates that differ only by
+    reading a prefix as decimal or binary (500 MB and 0.5 GB, 1 MB and 1,000 KB): notes use
+    KB/KiB and MB/MiB loosely, and that never makes a conflict.
+    """
+    x, y = a.canonical_value, b.canonical_value
+    if abs(x - y) <= 1e-9 * max(1.0, abs(x)):
+        return True
+    if a.dimension != b.dimension or a.canonical_unit not in ("B", "B/s") or min(x, y) <= 0:
+        return False
+    ratio = max(x, y) / min(x, y)
+    return any(abs(ratio - step) <= 1e-3 * step for step in _BINARY_STEPS[1:])
 
 
 def value_conflicts(facts: list[LimitFact], vocab) -> list[list[LimitFact]]:
@@ -272,6 +347,84 @@ def polarity_findings(integrations: list[IntegrationFact], statements: list[tupl
     return out
 
 
+def _agree_on(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Do two stem lists name the same thing: every word of the shorter matches one of the
+    longer ("default", which every default-state feature carries, does not count)?"""
+    from kg.capabilities import words_match
+
+    a, b = tuple(w for w in a if w != "default"), tuple(w for w in b if w != "default")
+    if not a or not b:
+        return not a and not b
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    return words_match(shorter, longer) == len(shorter)
+
+
+def capability_findings(facts, vocab) -> list[Finding]:
+    """A capability affirmed in one note and denied in another, of the same service, feature and
+    condition (word stems matched as kg.capabilities.words_match does). One note saying both is
+    no contradiction of another note."""
+    out: list[Finding] = []
+    seen: set[tuple] = set()
+    for i, a in enumerate(facts):
+        if not a.positive:
+            continue
+        for b in facts:
+            if b.positive or vocab.root_service(a.service) != vocab.root_service(b.service):
+                continue
+            if not (_agree_on(a.feature, b.feature) and _agree_on(a.condition, b.condition)):
+                continue
+            notes_a, notes_b = {x.note for x in a.sources}, {x.note for x in b.sources}
+            if notes_a | notes_b == notes_a & notes_b:
+                continue
+            key = (vocab.root_service(a.service), a.feature, b.feature)
+            if key in seen:
+                continue
+            seen.add(key)
+            claims = [FindingClaim(f"yes: {a.text}", None, None, list(a.sources)),
+                      FindingClaim(f"no: {b.text}", None, None, list(b.sources))]
+            cls, suggestion = _suggest(claims)
+            condition = " ".join(a.condition or b.condition) or None
+            out.append(Finding(vocab.service_label(vocab.root_service(a.service)), " ".join(a.feature), "polarity",
+                               condition, "polarity", claims, suggestion, "medium"))
+    return out
+
+
+def _share_name(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Do two settings' attribute words share a word of five letters or more (metadata)?"""
+    from kg.capabilities import words_match
+
+    return words_match(tuple(w for w in a if len(w) >= 5), b) >= 1
+
+
+def setting_findings(facts, vocab) -> list[Finding]:
+    """Two different values of one setting (same service, value kind and attribute words) in
+    different notes: a single-valued setting such as an endpoint address stated two ways."""
+    out: list[Finding] = []
+    groups: list[list] = []
+    for f in facts:
+        for g in groups:
+            h = g[0]
+            if (vocab.root_service(h.service) == vocab.root_service(f.service) and h.value_kind == f.value_kind
+                    and _share_name(h.attribute, f.attribute)):
+                g.append(f)
+                break
+        else:
+            groups.append([f])
+    for g in groups:
+        by_value: dict[str, FindingClaim] = {}
+        for f in g:
+            claim = by_value.setdefault(f.value, FindingClaim(f.value, None, None, []))
+            claim.sources.extend(x for x in f.sources if x not in claim.sources)
+        notes = [c.notes for c in by_value.values()]
+        if len(by_value) < 2 or all(n == notes[0] for n in notes):
+            continue
+        claims = sorted(by_value.values(), key=lambda c: (c.date or "", len(c.notes)), reverse=True)
+        cls, suggestion = _suggest(claims)
+        out.append(Finding(vocab.service_label(vocab.root_service(g[0].service)), " ".join(g[0].attribute),
+                           "setting", None, cls, claims, suggestion, "medium"))
+    return out
+
+
 _BY_DEFAULT = re.compile(r"(?P<neg>\bnot\b|\bisn[’']t\b|\baren[’']t\b|\bnever\b)?\s*(?:enabled|turned\s+on|switched\s+on|"
                          r"\bon\b|active|activated)\s+by\s+default", re.IGNORECASE)
 _FEATURE_NOISE = re.compile(r"\([^)]*\)|[*_`•\-]|\b(?:is|are|was|were|be|the|a|an|it|and|but|also|either)\b",
@@ -326,11 +479,14 @@ def _strip_services(text: str, finder) -> str:
 
 def check_graph(store: EmbeddedStore, vocab, *, include_unit_only: bool = False, shapes: bool = True) -> CheckReport:
     """Every finding: value conflicts, polarity conflicts and (with `shapes`) SHACL violations."""
-    from kg.facts import integration_facts, limit_facts
+    from kg.facts import capability_facts, integration_facts, limit_facts
 
     facts = limit_facts(store, vocab, None)
     findings = value_findings(facts, vocab, include_unit_only=include_unit_only)
     findings += polarity_findings(integration_facts(store, vocab, None), _statements_by_default(store, vocab))
+    # Only default states are compared for now: on the corpus, "supports"/"has no" capabilities
+    # and addresses were mostly examples and lists (setting_findings stays for kg ask and tests).
+    findings += capability_findings([c for c in capability_facts(store, vocab, None) if "default" in c.feature], vocab)
     order = {"high": 0, "medium": 1, "low": 2, "info": 3}
     findings.sort(key=lambda f: (f.service, order[f.severity], f.attribute))
     return CheckReport(len(facts), findings, validate_shapes(store) if shapes else [])

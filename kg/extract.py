@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterator
 
+from kg.capabilities import extract_capabilities
 from kg.notes import Note, Statement, clean_text, parse_text
 from kg.units import Quantity, QuantityMatch, find_quantities
 from kg.namespaces import KG
@@ -81,6 +82,8 @@ class Extraction:
     limits: tuple[LimitClaim, ...]
     integrations: tuple[IntegrationClaim, ...]
     mentions: dict[int, tuple[str, ...]]   # statement index -> services it names
+    capabilities: tuple = ()                # kg.capabilities.CapabilityClaim
+    settings: tuple = ()                    # kg.capabilities.SettingClaim
 
 
 class Extractor:
@@ -139,8 +142,10 @@ class Extractor:
                       for x in c.contexts if self.vocab.contexts[x].contrasts}
         limits = [c for c in limits if not c.topical or (self.vocab.root_service(c.service), c.kind) in stated
                   or any((self.vocab.root_service(c.service), x) in conditions for x in c.contexts)]
+        capabilities, settings = extract_capabilities(
+            note, lambda text: self._services_in(text, cache), lambda st: self._context_subject(st, cache))
         return Extraction(note, tuple(_dedupe_limits(limits)), tuple(_dedupe_integrations(integrations)),
-                          mentions)
+                          mentions, tuple(capabilities), tuple(settings))
 
     # ------------------------------------------------------------ shared helpers
 

@@ -76,8 +76,8 @@ def graph_stats(store: EmbeddedStore) -> dict[str, int]:
     services = store.select(f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{
         {{ ?f <{KG}service> ?s }} UNION {{ ?f <{KG}source> ?s }} UNION {{ ?f <{KG}target> ?s }} }}
         FILTER(?g != <{VOCABULARY_GRAPH}>) }}""")
-    triples = store.select(f"""SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
-        FILTER(?g != <{VOCABULARY_GRAPH}>) }}""")
+    # the notes' graphs, by name: a server may hold graphs of its own (Virtuoso's system graphs)
+    triples = store.select(f"""SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?g a <{KG}Note> . ?s ?p ?o }} }}""")
     unsourced = count(f"""{{ ?x a <{KG}Limit> }} UNION {{ ?x a <{KG}Integration> }}
         FILTER NOT EXISTS {{ ?x <{PROV}wasDerivedFrom> ?st . ?st <{KG}line> ?l ; <{PROV}value> ?t }}""")
     return {
@@ -123,6 +123,12 @@ def _note_name(path: str) -> str:
     return path.rsplit("/", 1)[-1]
 
 
+def _fact_order(iri: str) -> tuple[str, int]:
+    """A fact IRI (.../limit/<note digest>-<position>) as a sort key: the note, then the position."""
+    head, _, tail = iri.rpartition("-")
+    return (head, int(tail)) if tail.isdigit() else (iri, 0)
+
+
 def limit_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str] | None) -> list[LimitFact]:
     """Every limit about any of `services` (IRIs; None for all), merged: one fact per distinct claim."""
     targets: list[dict] = [{"service": IRI(s)} for s in services] if services is not None else [{}]
@@ -142,7 +148,9 @@ def limit_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str] | N
     merged: dict[tuple, LimitFact] = {}
     seen_sources: dict[tuple, set[Source]] = {}
     forms: dict[tuple, dict[tuple, int]] = {}
-    for f, node in nodes.items():
+    # in the order of the facts' IRIs (note, then position), not the order rows came in: which
+    # node's wording a merged fact shows must not depend on the store (Virtuoso's order differs)
+    for f, node in sorted(nodes.items(), key=lambda kv: _fact_order(kv[0])):
         if not {"attribute", "qualifier", "stated", "value", "unit"} <= set(node):
             continue
         service = node["service"]
@@ -219,6 +227,103 @@ def integration_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[st
     return out
 
 
+@dataclass
+class CapabilityFact:
+    """A capability as stored: a service can (positive) or cannot do `feature`, under `condition`."""
+
+    service: str
+    service_label: str
+    feature: tuple[str, ...]
+    condition: tuple[str, ...]
+    positive: bool
+    text: str
+    sources: list[Source] = field(default_factory=list)
+
+
+@dataclass
+class SettingFact:
+    """A setting as stored: the literal `value` a note gives for `attribute` of a service."""
+
+    service: str
+    service_label: str
+    attribute: tuple[str, ...]
+    value: str
+    value_kind: str
+    sources: list[Source] = field(default_factory=list)
+
+
+_CAPABILITY_QUERY = f"""
+SELECT ?f ?service ?feature ?text ?condition ?polarity ?path ?line ?end ?stext ?date WHERE {{ GRAPH ?g {{
+  ?f a <{KG}Capability> ; <{KG}service> ?service ; <{KG}feature> ?feature ; <{KG}featureText> ?text ;
+     <{KG}polarity> ?polarity ; <{PROV}wasDerivedFrom> ?st .
+  OPTIONAL {{ ?f <{KG}condition> ?condition }}
+  ?st <{KG}line> ?line ; <{KG}endLine> ?end ; <{PROV}value> ?stext ; <{KG}inNote> ?note .
+  ?note <{KG}path> ?path .
+  OPTIONAL {{ ?note <http://purl.org/dc/terms/date> ?date }}
+}} }}
+"""
+_SETTING_QUERY = f"""
+SELECT ?f ?service ?attribute ?value ?kind ?path ?line ?end ?stext ?date WHERE {{ GRAPH ?g {{
+  ?f a <{KG}Setting> ; <{KG}service> ?service ; <{KG}attribute> ?attribute ; <{KG}settingValue> ?value ;
+     <{KG}valueKind> ?kind ; <{PROV}wasDerivedFrom> ?st .
+  ?st <{KG}line> ?line ; <{KG}endLine> ?end ; <{PROV}value> ?stext ; <{KG}inNote> ?note .
+  ?note <{KG}path> ?path .
+  OPTIONAL {{ ?note <http://purl.org/dc/terms/date> ?date }}
+}} }}
+"""
+
+
+def _rows_for(store: EmbeddedStore, query: str, services: list[str] | None) -> list[dict]:
+    if services is None:
+        return store.select(query)
+    return [r for s in services for r in store.select(query, service=IRI(s))]
+
+
+def capability_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str] | None) -> list[CapabilityFact]:
+    """Every capability of any of `services` (IRIs; None for all), merged by service, feature,
+    condition and polarity, each with every source that states it.
+
+    `feature` and `condition` are word stems (kg.capabilities.stems): compare them with
+    kg.capabilities.words_match, not by equality of text.
+    """
+    merged: dict[tuple, CapabilityFact] = {}
+    for r in _rows_for(store, _CAPABILITY_QUERY, services):
+        positive = not r["polarity"].endswith("negative")
+        feature = tuple(r["feature"].split())
+        condition = tuple((r.get("condition") or "").split())
+        key = (r["service"], feature, condition, positive)
+        fact = merged.get(key)
+        if fact is None:
+            fact = merged[key] = CapabilityFact(r["service"], _label_map(store, vocab, r["service"]), feature,
+                                                condition, positive, r["text"])
+        src = Source(_note_name(r["path"]), int(r["line"]), int(r["end"]), r["stext"], r.get("date"))
+        if src not in fact.sources:
+            fact.sources.append(src)
+    out = sorted(merged.values(), key=lambda f: (f.service, f.feature, f.condition, f.positive))
+    for fact in out:
+        fact.sources.sort(key=lambda s: (s.note, s.line))
+    return out
+
+
+def setting_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str] | None) -> list[SettingFact]:
+    """Every setting of any of `services` (IRIs; None for all), merged by service, attribute and value."""
+    merged: dict[tuple, SettingFact] = {}
+    for r in _rows_for(store, _SETTING_QUERY, services):
+        attribute = tuple(r["attribute"].split())
+        key = (r["service"], attribute, r["value"])
+        fact = merged.get(key)
+        if fact is None:
+            fact = merged[key] = SettingFact(r["service"], _label_map(store, vocab, r["service"]), attribute,
+                                             r["value"], r["kind"])
+        src = Source(_note_name(r["path"]), int(r["line"]), int(r["end"]), r["stext"], r.get("date"))
+        if src not in fact.sources:
+            fact.sources.append(src)
+    out = sorted(merged.values(), key=lambda f: (f.service, f.attribute, f.value))
+    for fact in out:
+        fact.sources.sort(key=lambda s: (s.note, s.line))
+    return out
+
+
 def service_and_features(vocab: Vocabulary, iri: str) -> list[str]:
     """The service and every feature under it (transitively), service first.
 
@@ -233,5 +338,6 @@ def service_and_features(vocab: Vocabulary, iri: str) -> list[str]:
     return out
 
 
-__all__ = ["CANONICAL_NAMES", "IntegrationFact", "LimitFact", "Source", "graph_stats",
-           "integration_facts", "limit_facts", "service_and_features"]
+__all__ = ["CANONICAL_NAMES", "CapabilityFact", "IntegrationFact", "LimitFact", "SettingFact", "Source",
+           "capability_facts", "graph_stats", "integration_facts", "limit_facts", "service_and_features",
+           "setting_facts"]

@@ -146,6 +146,28 @@ def build_note_triples(extraction: Extraction, *, sha256: str, root: str, versio
         if not c.negative:
             yield f"{iri(c.source)} <{KG}integratesWith> {iri(c.target)} ."
 
+    for k, c in enumerate(getattr(extraction, "capabilities", ())):
+        f = iri(f"{BASE}capability/{key}-{k}")
+        yield f"{f} <{RDF}type> <{KG}Capability> ."
+        yield f"{f} <{KG}service> {iri(c.service)} ."
+        yield f"{f} <{KG}feature> {literal(' '.join(c.feature))} ."
+        yield f"{f} <{KG}featureText> {literal(c.text)} ."
+        if c.condition:
+            yield f"{f} <{KG}condition> {literal(' '.join(c.condition))} ."
+        yield f"{f} <{KG}polarity> <{KG}{'positive' if c.positive else 'negative'}> ."
+        yield f"{f} <{KG}extractedBy> {literal(c.rule)} ."
+        yield f"{f} <{PROV}wasDerivedFrom> {statement(None, c.statement)} ."
+
+    for k, c in enumerate(getattr(extraction, "settings", ())):
+        f = iri(f"{BASE}setting/{key}-{k}")
+        yield f"{f} <{RDF}type> <{KG}Setting> ."
+        yield f"{f} <{KG}service> {iri(c.service)} ."
+        yield f"{f} <{KG}attribute> {literal(' '.join(c.attribute))} ."
+        yield f"{f} <{KG}settingValue> {literal(c.value)} ."
+        yield f"{f} <{KG}valueKind> {literal(c.value_kind)} ."
+        yield f"{f} <{KG}extractedBy> {literal(c.rule)} ."
+        yield f"{f} <{PROV}wasDerivedFrom> {statement(None, c.statement)} ."
+
 
 def vocabulary_triples(vocab: Vocabulary) -> str:
     """The ontology and vocabulary files as one N-Triples document (for the vocabulary graph)."""

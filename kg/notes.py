@@ -187,6 +187,10 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^(\s*)(?:[-*+•▪◦‣●○■□➢➤►–]|\d{1,3}[.)])\s+(.*)$")
 _RULE = re.compile(r"^\s*(?:[-*_=]\s*){3,}$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+# Org mode: "#+BEGIN_SRC" ... "#+END_SRC" blocks are fenced code, "** Title" is a level-2 heading
+_ORG_DIRECTIVE = re.compile(r"^\s*#\+[A-Za-z_]+", re.IGNORECASE)
+_ORG_BLOCK = re.compile(r"^\s*#\+(?:BEGIN|END)_", re.IGNORECASE)
+_ORG_HEADING = re.compile(r"^(\*+)\s+(.*?)\s*$")
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_ALIGN = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _TERMINAL = re.compile(r"[.!?:;)\]]\s*$")
@@ -290,7 +294,9 @@ class _Reader:
         self.block: _Block | None = None
         self.table: list[list[str]] | None = None
         self.table_header: list[str] | None = None
-        self.markdown = any(_MD_HEADING.match(line) for line in lines[:4000])
+        # an org file's "#" lines are comments inside its source blocks, not markdown headings
+        self.org = any(_ORG_DIRECTIVE.match(line) for line in lines[:4000])
+        self.markdown = not self.org and any(_MD_HEADING.match(line) for line in lines[:4000])
         indents = {_indent(m.group(1)) for line in lines if (m := _BULLET.match(line))}
         self.flat = len(indents) <= 1
 
@@ -457,7 +463,7 @@ class _Reader:
             self.start("paragraph", lineno, raw, s)
             return
         # Plain text: headings lost their markup, and inline code may sit on a line of its own.
-        glued = self._glued_code_heading(s, lineno)
+        glued = None if self.org else self._glued_code_heading(s, lineno)
         if glued is not None:
             self.text_line(s[:glued], lineno, raw, prev_blank)
             self.heading(len(self.headings), s[glued:], lineno, raw)
@@ -472,7 +478,7 @@ class _Reader:
                 self.extend(lineno, raw, s)
                 self._update_last_bullet()
             return
-        if _is_heading_candidate(s) and (self._followed_by_structure(lineno) or
+        if not self.org and _is_heading_candidate(s) and (self._followed_by_structure(lineno) or
                                          (s.isupper() and len(s.split()) <= 5 and prev_blank)):
             level = 1 if self._next_is_heading(lineno) else 2
             if level == 2 and not self.headings:
@@ -565,7 +571,7 @@ class _Reader:
             raw = self.lines[idx]
             lineno = idx + 1
             s = raw.strip()
-            if _FENCE.match(raw):
+            if _FENCE.match(raw) or (self.org and _ORG_BLOCK.match(raw)):
                 self.flush()
                 in_code = not in_code
                 prev_blank = False
@@ -582,9 +588,11 @@ class _Reader:
                 prev_blank = True
                 continue
             s = s.lstrip("\ufeff")
-            m = _MD_HEADING.match(s)
+            m = _MD_HEADING.match(s) if not self.org else _ORG_HEADING.match(raw)
             if m and not raw.startswith((" ", "\t")):
                 self.heading(len(m.group(1)), m.group(2), lineno, raw)
+            elif self.org and _ORG_DIRECTIVE.match(s):
+                self.flush()
             elif _RULE.match(s):
                 self.flush()
             elif _PIPE_ROW.match(s):

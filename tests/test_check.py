@@ -175,3 +175,44 @@ def test_ask_describe_and_check_mark_the_same_conflicts(bundled_db, vocab, repor
         answer = answerer.answer(store, parse_question("lambda max memory"))
     memory = find(report, "AWS Lambda", "memory", "maximum")[0]
     assert answer.status == "conflict" and {a.value for a in answer.answers} == {c.value for c in memory.claims}
+
+
+ORG_A = """#+TITLE: serverless log
+* Lambda
+** Limits
+Memory: 128 - 2048MB
+Max run time: 15 min
+#+BEGIN_SRC bash
+# not a heading
+#+END_SRC
+"""
+
+ORG_B = "# Lambda\n- Memory: from 128 MB up to 4096 MB\n"
+
+
+def test_org_mode_lines_are_statements_and_their_limits_compared(tmp_path, vocab):
+    from kg.notes import parse_text
+
+    note = parse_text(ORG_A, "log.org")
+    assert [s.text for s in note.statements if s.kind == "heading"] == ["Lambda", "Limits"]
+    assert "Memory: 128 - 2048MB" in [s.text for s in note.statements]
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "log.org").write_text(ORG_A, encoding="utf-8")
+    (folder / "card.md").write_text(ORG_B, encoding="utf-8")
+    with open_store(tmp_path / "store", write=True) as store:
+        ingest_paths(store, [folder])
+    with open_store(tmp_path / "store") as store:
+        memory = find(check_graph(store, vocab, shapes=False), "AWS Lambda", "memory", "maximum")
+    assert memory and values(memory[0]) == {"2,048 MB", "4,096 MB"}
+
+
+def test_sparql_shapes_find_what_pyshacl_finds(tmp_path):
+    from kg.check import validate_shapes_pyshacl
+
+    with open_store(tmp_path / "store", write=True) as store:
+        store.update('INSERT DATA { GRAPH <urn:bad> { <urn:l> a <https://example.org/kg#Limit> ; '
+                     '<https://example.org/kg#qualifier> <urn:nonsense> } }')
+        ours = {(v.focus, v.path) for v in validate_shapes(store)}
+        theirs = {(v.focus, v.path) for v in validate_shapes_pyshacl(store)}
+    assert ours and ours == theirs
