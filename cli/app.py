@@ -399,7 +399,9 @@ def export(
     max_neighbours: Annotated[int, typer.Option("--max-neighbours", min=0,
                                                 help="Best-attested neighbours per service at depth 1 (0: all)")] = 12,
     max_services: Annotated[int, typer.Option("--max-services", min=0,
-                                              help="Without --service: the best-attested services to draw (0: all)")] = 40,
+                                              help="Without --service: the best-attested services to draw (0: all)")] = 20,
+    max_nodes: Annotated[int, typer.Option("--max-nodes", min=0,
+                                           help="Size guard: at most this many services in a picture, then a warning (0: no limit)")] = 60,
     with_ontology: Annotated[bool, typer.Option("--with-ontology", help="Add the ontology and vocabularies (RDF)")] = False,
     kind: Annotated[Optional[list[str]], typer.Option(
         "--kind", help="Cards: only this kind: limit, default, range or integration (repeatable)")] = None,
@@ -459,9 +461,13 @@ def export(
             focus = tuple(resolve_service(s, vocab) for s in service or ())
             picture = chosen.name in ("dot", "svg", "png", "mermaid")    # GraphML and Cytoscape carry everything
             labels = tuple(label for names in relations.values() for label in names)
-            graph = diagram_graph(store, vocab, DiagramOptions(focus, depth, labels, limits,
-                                                               max_neighbours if picture else 0,
-                                                               max_services if picture else 0))
+            from kg.export import MAX_DRAWN_EDGES
+
+            graph = diagram_graph(store, vocab, DiagramOptions(
+                focus, depth, labels, limits, max_neighbours if picture else 0, max_services if picture else 0,
+                max_nodes if picture else 0, (MAX_DRAWN_EDGES * max_nodes // 60 if max_nodes else 0) if picture else 0))
+            if "cut" in graph.graph:
+                typer.echo(f"Warning: {graph.graph['cut'].message}", err=True)
             names = ", ".join(vocab.service_label(f).replace("Amazon ", "").replace("AWS ", "") for f in focus)
             title = (f"{names}: integrations within {depth} hop{'s' if depth != 1 else ''}, from the notes"
                      if focus else "Integrations in the notes")

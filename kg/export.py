@@ -245,6 +245,31 @@ class DiagramOptions:
     limits: bool = False              # put key limits on the nodes
     max_neighbours: int = 12          # per focus service at depth 1: the best-attested ones (0: all)
     max_services: int = 40            # the whole graph: the best-attested services (0: all)
+    max_nodes: int = 0                # size guard: at most this many services drawn (0: no guard)
+    max_edges: int = 0                # size guard: at most this many links drawn (0: no guard)
+
+
+# The size guard of the pictures kg draws (DOT, SVG, PNG, Mermaid): past these, the best-attested
+# part is drawn and the rest named in a warning. `--depth 2` around Lambda drew 10,893 x 17,183 px
+# (26 MB of PNG) before; 60 services and 90 links stay readable on a screen.
+MAX_DRAWN_NODES = 60
+MAX_DRAWN_EDGES = 90
+
+
+@dataclass(frozen=True)
+class DiagramCut:
+    """What the size guard left out of a picture, and how to get it all."""
+
+    nodes: int
+    total_nodes: int
+    edges: int
+    total_edges: int
+
+    @property
+    def message(self) -> str:
+        return (f"The diagram would show {self.total_nodes} services and {self.total_edges} links; drew the "
+                f"{self.nodes} best-attested services and {self.edges} links. --max-nodes 0 draws them all; "
+                "GraphML and Cytoscape exports always carry the whole graph.")
 
 
 def diagram_graph(store: EmbeddedStore, vocab: Vocabulary, options: DiagramOptions) -> "nx.MultiDiGraph":
@@ -276,12 +301,43 @@ def diagram_graph(store: EmbeddedStore, vocab: Vocabulary, options: DiagramOptio
     if not options.services and options.max_services and g.number_of_nodes() > options.max_services:
         g = _overview(g, options.max_services)
     g.remove_nodes_from([n for n in list(g) if g.degree(n) == 0 and n not in focus])
+    g = _size_guard(g, focus, options.max_nodes, options.max_edges)
     if options.limits:
         from kg.facts import limit_facts
 
         for node in g.nodes:
             g.nodes[node]["limits"] = _key_limits(limit_facts(store, vocab, [node]))
     return g
+
+
+def _attestation(d: dict) -> tuple[int, int, int]:
+    """How well a link is attested: notes citing it, a specific relation, lines citing it."""
+    return (len({s.note for s in d["sources"]}), int(d["relation"] not in ("integrates with", PART_OF)),
+            len(d["sources"]))
+
+
+def _size_guard(g: "nx.MultiDiGraph", focus: list[str], max_nodes: int, max_edges: int) -> "nx.MultiDiGraph":
+    """At most `max_nodes` services (the focus and the best-linked others) and `max_edges` links
+    (the best-attested); what was cut is kept as g.graph["cut"], a DiagramCut. 0 turns a limit off."""
+    nodes, edges = g.number_of_nodes(), g.number_of_edges()
+    if (not max_nodes or nodes <= max_nodes) and (not max_edges or edges <= max_edges):
+        return g
+    h = g
+    if max_nodes and nodes > max_nodes:
+        weight = {n: 0 for n in g}
+        for u, v, d in g.edges(data=True):
+            w = _attestation(d)[0] + 1
+            weight[u] += w
+            weight[v] += w
+        keep = list(dict.fromkeys([*focus, *sorted(weight, key=lambda n: (-weight[n], n))]))[:max_nodes]
+        h = g.subgraph(keep).copy()
+    if max_edges and h.number_of_edges() > max_edges:
+        ranked = sorted(h.edges(keys=True, data=True), key=lambda e: (_attestation(e[3]), e[0], e[1]), reverse=True)
+        h = h.copy()
+        h.remove_edges_from([(u, v, k) for u, v, k, _d in ranked[max_edges:]])
+    h.remove_nodes_from([n for n in list(h) if h.degree(n) == 0 and n not in focus])
+    h.graph["cut"] = DiagramCut(h.number_of_nodes(), nodes, h.number_of_edges(), edges)
+    return h
 
 
 def _overview(g: "nx.MultiDiGraph", most: int) -> "nx.MultiDiGraph":
@@ -296,6 +352,9 @@ def _overview(g: "nx.MultiDiGraph", most: int) -> "nx.MultiDiGraph":
     h = g.subgraph(keep).copy()
     h.remove_edges_from([(u, v, k) for u, v, k, d in h.edges(keys=True, data=True)
                          if d["relation"] == "integrates with" and len({s.note for s in d["sources"]}) < 2])
+    # a legible map: the best-attested links, about one and a half per service
+    ranked = sorted(h.edges(keys=True, data=True), key=lambda e: (_attestation(e[3]), e[0], e[1]), reverse=True)
+    h.remove_edges_from([(u, v, k) for u, v, k, _d in ranked[most * 3 // 2:]])
     return h
 
 
@@ -345,12 +404,11 @@ def _key_limits(facts, most: int = 3) -> list[str]:
 
 
 def _short(vocab: Vocabulary, iri: str) -> str:
+    """A service's name on a diagram: its prefLabel without a leading "Amazon " or "AWS "
+    ("DynamoDB", "Simple Queue Service"), never a bare abbreviation a student must decode."""
     c = vocab.services.get(iri)
     if c is None:
         return iri.rsplit("/", 1)[-1]
-    abbreviations = [a for a in c.alt if a.isupper() and 2 <= len(a) <= 5]
-    if abbreviations:
-        return min(abbreviations, key=len)
     return re.sub(r"^(Amazon|AWS)\s+", "", c.pref)
 
 
@@ -386,54 +444,72 @@ def _tooltip(sources) -> str:
 
 # ---------------------------------------------------------------- DOT, SVG, PNG
 
-_PALETTE = ["#dbeafe", "#dcfce7", "#fef3c7", "#fce7f3", "#ede9fe", "#cffafe", "#fee2e2", "#e0e7ff",
-            "#f3e8ff", "#ecfccb", "#ffedd5", "#e2e8f0", "#fae8ff", "#d1fae5"]
+UNCATEGORISED = "#f1f5f9"      # the fill of services the vocabulary files under no category
 
 
 def _q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def write_dot(g: "nx.MultiDiGraph", vocab: Vocabulary, *, title: str = "", focus: tuple[str, ...] = ()) -> str:
-    """Graphviz DOT: services clustered by category, edges labelled with their relation, and the
-    citing note lines as tooltips (shown on hover in SVG).
+def category_colours(vocab: Vocabulary) -> dict[str, str]:
+    """{category label: fill colour}, from each category's kg:colour in the vocabulary: fixed per
+    category, so a category has the same colour in every diagram whatever else it shows."""
+    return {c.pref: c.colour or UNCATEGORISED for c in vocab.categories.values()}
 
-    A large drawing without a focus (the overview) is laid out force-directed (fdp) and keeps its
-    relations in the tooltips only: a hundred edge labels are unreadable on a page.
+
+def _legend(categories: list[str], colours: dict[str, str], edge_kinds: list[str]) -> str:
+    """A DOT node whose HTML label is the key: each category's colour, each kind of line."""
+    rows = [f'<tr><td bgcolor="{colours.get(cat, UNCATEGORISED)}" width="18"> </td>'
+            f'<td align="left">{html.escape(cat)}</td></tr>' for cat in categories]
+    lines = {"directed": ("&#8594;", "a directed relation (the label says which); arrow: the way it goes"),
+             "undirected": ("&#8212;", "integrates with (no direction stated)"),
+             "part of": ("- - -", "part of: a feature of its service (from the vocabulary)")}
+    rows += [f'<tr><td>{lines[k][0]}</td><td align="left">{lines[k][1]}</td></tr>' for k in edge_kinds]
+    return ('  legend [shape=plain, label=<<table border="1" cellborder="0" cellspacing="2" cellpadding="3" '
+            'color="#94a3b8"><tr><td colspan="2"><b>Legend</b></td></tr>' + "".join(rows) + "</table>>];")
+
+
+def write_dot(g: "nx.MultiDiGraph", vocab: Vocabulary, *, title: str = "", focus: tuple[str, ...] = ()) -> str:
+    """Graphviz DOT: services clustered by category (each in its vocabulary colour), every edge
+    labelled with its relation, a legend, and the citing note lines as tooltips (shown on
+    hover in SVG). Names are the vocabulary's full names, not abbreviations.
     """
-    overview = not focus and g.number_of_edges() > 60
+    colours = category_colours(vocab)
     categories: dict[str, list[str]] = {}
     for node in g.nodes:
         c = vocab.services.get(node)
         cat = vocab.categories.get(c.category) if c and c.category else None
         categories.setdefault(cat.pref if cat else "Other", []).append(node)
     out = ["digraph kg {",
-           f"  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=12, labelloc=t, label={_q(title)}, "
-           "nodesep=0.35, ranksep=0.9, overlap=false, splines=true, pad=0.3, newrank=true"
-           + (", layout=fdp, K=0.9, sep=\"+8\"" if overview else "") + "];",
+           f"  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=13, labelloc=t, label={_q(title)}, "
+           "nodesep=0.3, ranksep=1.1, splines=true, pad=0.3, newrank=true, concentrate=false];",
            "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11, "
            "fillcolor=\"#ffffff\", color=\"#475569\", margin=\"0.12,0.06\"];",
-           "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#64748b\", fontcolor=\"#334155\", arrowsize=0.7];"]
-    for n, (cat, nodes) in enumerate(sorted(categories.items())):
-        out.append(f"  subgraph cluster_{n} {{ label={_q(cat)}; style=\"rounded,filled\"; "
-                   f"fillcolor=\"{_PALETTE[n % len(_PALETTE)]}\"; color=\"#cbd5e1\"; fontcolor=\"#334155\";")
+           "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#64748b\", fontcolor=\"#1e293b\", arrowsize=0.7];"]
+    # a node is filled with its category's colour, which the legend names: clusters per category
+    # pulled every edge across the page
+    for cat, nodes in sorted(categories.items()):
         for node in sorted(nodes):
             label = _short(vocab, node)
             limits = g.nodes[node].get("limits") or []
             if limits:
                 label += "\n" + "\n".join(limits)
             extra = ", penwidth=2.5, color=\"#b91c1c\"" if node in focus else ""
-            out.append(f"    {_q(node)} [label={_q(label)}, tooltip={_q(vocab.service_label(node))}{extra}];")
-        out.append("  }")
+            out.append(f"  {_q(node)} [label={_q(label)}, fillcolor=\"{colours.get(cat, UNCATEGORISED)}\", "
+                       f"tooltip={_q(vocab.service_label(node) + ' (' + cat + ')')}{extra}];")
+    kinds: set[str] = set()
     for (a, b), p in sorted(_pair_edges(g).items()):
         rels = p["relations"]
         style = "dashed" if rels == [PART_OF] else "solid"
         direction = {(True, True): "both", (True, False): "forward", (False, True): "back"}.get(
             (p["forward"], p["backward"]), "none")
-        label = "" if overview else ",\n".join(rels[:3]) + (f"\n+{len(rels) - 3} more" if len(rels) > 3 else "")
+        kinds.add("part of" if style == "dashed" else "undirected" if direction == "none" else "directed")
+        label = ",\n".join(rels[:3]) + (f"\n+{len(rels) - 3} more" if len(rels) > 3 else "")
         tip = _q(_tooltip(p["sources"]))
-        out.append(f"  {_q(a)} -> {_q(b)} [label=\"{label}\", style={style}, dir={direction}, "
+        out.append(f"  {_q(a)} -> {_q(b)} [label={_q(label)}, style={style}, dir={direction}, "
                    f"tooltip={tip}, labeltooltip={tip}];")
+    if g.number_of_nodes():
+        out.append(_legend(sorted(categories), colours, [k for k in ("directed", "undirected", "part of") if k in kinds]))
     out.append("}")
     return "\n".join(out) + "\n"
 

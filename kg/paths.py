@@ -1,7 +1,7 @@
 """How services connect: the graph's integrations as a networkx graph, and the paths through it.
 
 Directed relations (triggers, delivers to, polls, ...) are followed only forwards; "integrates
-with" links go both ways. A feature is linked to its service ("part of", from the vocabulary),
+with" links go both ways. A feature is linked to its service ("part of", citing the vocabulary's entry for it),
 so "DynamoDB to Lambda" finds the path through DynamoDB Streams. When no path respects the
 directions, paths over the undirected graph are returned, marked as such.
 """
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
 PART_OF = "part of"
-CACHE_FORMAT = "1"                  # bump when the cached graph's shape changes
+CACHE_FORMAT = "2"                  # bump when the cached graph's shape changes
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,8 @@ class ServicePath:
     def evidence(self) -> float:
         """How well attested the path is: specific relations, forward hops and cited lines."""
         return sum((2 if h.relation not in ("integrates with", PART_OF) else 1 if h.relation != PART_OF else 0)
-                   + (1 if h.direction == "forward" else 0) + 0.3 * min(len(h.sources), 3) for h in self.hops)
+                   + (1 if h.direction == "forward" else 0)
+                   + (0.3 * min(len(h.sources), 3) if h.relation != PART_OF else 0) for h in self.hops)
 
 
 @dataclass
@@ -96,9 +97,19 @@ def _link_to_parents(g: "nx.MultiDiGraph", node: str, vocab: Vocabulary) -> None
     seen = {node}
     while parent and parent not in seen:
         if not any(d.get("relation") == PART_OF for d in g.get_edge_data(node, parent, default={}).values()):
-            g.add_edge(node, parent, relation=PART_OF, directed=False, sources=())
+            g.add_edge(node, parent, relation=PART_OF, directed=False, sources=vocabulary_sources(vocab, node))
         seen.add(parent)
         node, parent = parent, vocab.parent_service(parent)
+
+
+def vocabulary_sources(vocab: Vocabulary, iri: str) -> tuple[Source, ...]:
+    """What a "part of" link cites: the concept's entry in the vocabulary (its skos:broader
+    names the service), as a source like a note's line: ("ontology/services.ttl", line, text)."""
+    c = vocab.services.get(iri)
+    if c is None or c.entry is None:
+        return ()
+    file, line, text = c.entry
+    return (Source(file, line, line, text),)
 
 
 def graph_from_store(store: EmbeddedStore, vocab: Vocabulary) -> "nx.MultiDiGraph":

@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from kg.errors import (EndpointDenied, EndpointFailed, EndpointInvalid, EndpointNotFound, EndpointTimeout,
                        EndpointUnreachable, StoreWriteFailed)
+from kg.namespaces import KG
 from kg.store import Term, _py, sparql_iri, sparql_term
 
 # Oxigraph's paths; Fuseki's are sparql and update under the dataset. Writes are SPARQL updates,
@@ -40,12 +41,23 @@ TIMEOUT = 300.0          # KG_SPARQL_TIMEOUT overrides; an update of a big note 
 CONNECT_TIMEOUT = 10.0
 # One request body at most this big; a larger note is written in parts to a staging graph
 MAX_REQUEST_BYTES = 16 * 1024 * 1024        # KG_SPARQL_MAX_BYTES overrides
+# Triples in one INSERT DATA operation; a request holds as many operations as fit. Virtuoso 7.2's
+# parser runs out of stack past about 5,000 triples in one operation ("SP030 ... memory exhausted").
+TRIPLES_PER_BLOCK = 1000
 
 _RESULTS_JSON = "application/sparql-results+json"
 # TSV first: on a 179-row SELECT it took 1.5 ms to fetch and parse against JSON's 3.5 ms
 # (the embedded store: 1.5 ms); a server without TSV answers JSON or XML, read by content type
 _RESULTS_ANY = f"text/tab-separated-values, {_RESULTS_JSON};q=0.9, application/sparql-results+xml;q=0.8"
+_RESULTS_NO_TSV = f"{_RESULTS_JSON}, application/sparql-results+xml;q=0.8"
 _NTRIPLES = "application/n-triples"
+
+# kg's graphs on a server: each graph kg writes names itself with its SHA-256 (a note's graph its
+# note, the vocabulary's graph its digest). A server holds others that kg must neither count nor
+# export: Virtuoso's system graphs (virtrdf#, ldp#, ...) or other people's data, and a default
+# graph that may be the union of all (Virtuoso). Written without VALUES or an empty GRAPH
+# pattern, which Virtuoso 7.2 evaluates wrongly inside a UNION or a GRAPH.
+KG_GRAPHS = f"GRAPH ?g {{ ?g <{KG}sha256> ?kg_sha256 }}"
 
 
 # ---------------------------------------------------------------- reading SPARQL text
@@ -101,6 +113,12 @@ def query_form(text: str) -> str | None:
     return "update" if word in _UPDATE_WORDS else None
 
 
+def has_service_clause(text: str) -> bool:
+    """Does a SPARQL text hold a SERVICE clause (a federated query, which makes the engine
+    call another server), outside strings, IRIs and comments?"""
+    return any(kind == "word" and word.lower() == "service" for kind, _start, word in _tokens(text))
+
+
 def _where_tokens(sparql: str) -> list[tuple[str, int, str]]:
     """The tokens of a SELECT, ASK or CONSTRUCT query from the `{` opening its WHERE group on."""
     tokens = _tokens(sparql)
@@ -113,12 +131,6 @@ def _where_tokens(sparql: str) -> list[tuple[str, int, str]]:
     for kind, start, text in tokens:
         if (kind, text) == ("other", "("):
             parens += 1
-def has_service_clause(text: str) -> bool:
-    """Does a SPARQL text hold a SERVICE clause (a federated query, which makes the engine
-    call another server), outside strings, IRIs and comments?"""
-    return any(kind == "word" and word.lower() == "service" for kind, _start, word in _tokens(text))
-
-
         elif (kind, text) == ("other", ")"):
             parens -= 1
         elif (kind, text) == ("other", "{") and parens == 0:
@@ -364,6 +376,7 @@ class ServerStore:
         if timeout is None:
             timeout = _env_number("KG_SPARQL_TIMEOUT", TIMEOUT)
         self._http = _Connection(self.endpoint, timeout)
+        self._tsv = True            # until the server answers TSV that is not SPARQL's
 
     def close(self) -> None:
         self._http.close()
@@ -382,8 +395,19 @@ class ServerStore:
             "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
 
     def _results(self, sparql: str, accept: str = _RESULTS_ANY) -> Any:
+        if accept == _RESULTS_ANY and not self._tsv:
+            accept = _RESULTS_NO_TSV
         ctype, data = self._query(sparql, accept)
-        return ox.parse_query_results(data, format=_results_format(ctype, self.endpoint.url("query")))
+        url = self.endpoint.url("query")
+        fmt = _results_format(ctype, url)
+        if fmt == ox.QueryResultsFormat.TSV and not _is_sparql_tsv(data):
+            # Virtuoso answers TSV of its own (quoted column names, bare IRIs): ask it for JSON from now on
+            self._tsv = False
+            return self._results(sparql, _RESULTS_NO_TSV)
+        try:
+            return ox.parse_query_results(data, format=fmt)
+        except (SyntaxError, ValueError) as error:
+            raise EndpointFailed(url, f"its {_media(ctype)} results do not parse ({str(error).splitlines()[0][:120]})") from None
 
     def select(self, sparql: str, **bindings: Term) -> list[dict[str, Any]]:
         """Run a SELECT query; return rows of Python values (str, int, float, bool or None)."""
@@ -392,7 +416,20 @@ class ServerStore:
         return [{n: _py(row[n]) for n in names} for row in result]
 
     def ask(self, sparql: str, **bindings: Term) -> bool:
-        return bool(self._results(bind_values(sparql, bindings), _RESULTS_JSON))     # TSV has no booleans
+        return bool(self._boolean(bind_values(sparql, bindings)))
+
+    def _boolean(self, sparql: str) -> Any:
+        """An ASK query's answer as a QueryBoolean. TSV has no booleans, so JSON is asked for;
+        Virtuoso may still answer a SELECT of one column, __ASK_RETVAL, with a row when true."""
+        result = self._results(sparql, _RESULTS_JSON)
+        if isinstance(result, ox.QuerySolutions):
+            names = [v.value for v in result.variables]
+            if names != ["__ASK_RETVAL"]:
+                raise EndpointFailed(self.endpoint.url("query"), "it answered an ASK query with solutions, not a boolean")
+            true = any(row[0] is not None and row[0].value not in ("0", "false") for row in result)
+            result = ox.parse_query_results(b'{"head":{},"boolean":%s}' % (b"true" if true else b"false"),
+                                            format=ox.QueryResultsFormat.JSON)
+        return result
 
     def _triples(self, sparql: str) -> Iterator[Any]:
         ctype, data = self._query(sparql, _NTRIPLES)
@@ -419,7 +456,7 @@ class ServerStore:
             if form in ("construct", "describe"):
                 return self._triples(sparql)
             if form in ("select", "ask"):
-                return self._results(sparql, _RESULTS_ANY if form == "select" else _RESULTS_JSON)
+                return self._results(sparql) if form == "select" else self._boolean(sparql)
             self._query(sparql, _RESULTS_JSON)      # not a query by its first keyword: let the server say why
         except EndpointFailed as error:
             if error.status != 400:
@@ -433,28 +470,29 @@ class ServerStore:
         return (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
 
     def graph_names(self) -> list[Any]:
-        """The named graphs, in a stable order."""
-        result = self._results("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        """kg's named graphs (see KG_GRAPHS), in a stable order."""
+        result = self._results(f"SELECT DISTINCT ?g WHERE {{ {KG_GRAPHS} }}")
         return sorted((row["g"] for row in result), key=lambda g: g.value)
 
     def merged_triples(self, *, exclude: tuple[str, ...] = ()) -> Iterator[Any]:
-        """Each triple of the named graphs once, leaving out the graphs in `exclude`."""
+        """Each triple of kg's named graphs once, leaving out the graphs in `exclude`."""
         skip = ", ".join(sparql_iri(g) for g in exclude)
-        where = "GRAPH ?g { ?s ?p ?o }" + (f" FILTER (?g NOT IN ({skip}))" if exclude else "")
+        # the embedded store's query plus a FILTER, so an Oxigraph server returns triples in its order
+        where = ("GRAPH ?g { ?s ?p ?o }" + (f" FILTER (?g NOT IN ({skip}))" if exclude else "")
+                 + f" FILTER EXISTS {{ {KG_GRAPHS} }}")
         return self._triples(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {where} }} }}")
 
     def dump(self, fmt: str = "nq") -> bytes:
-        """Serialise the whole dataset (N-Quads or TriG)."""
+        """Serialise kg's named graphs (N-Quads or TriG); kg writes nothing to the default graph."""
         import itertools
 
         formats = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
-        default = self._triples("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         named = itertools.chain.from_iterable(self.quads(g) for g in self.graph_names())
-        return ox.serialize(itertools.chain((ox.Quad(t.subject, t.predicate, t.object) for t in default), named),
-                            format=formats[fmt])
+        return ox.serialize(named, format=formats[fmt])
 
     def __len__(self) -> int:
-        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+        """The quads of kg's named graphs."""
+        rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {KG_GRAPHS} GRAPH ?g {{ ?s ?p ?o }} }}")
         return int(rows[0]["n"]) if rows else 0
 
     # ------------------------------------------------------------ writes
@@ -479,19 +517,18 @@ class ServerStore:
         the new one; an interrupted write leaves the staging graph, dropped by the next write.
         N-Triples of a note have no blank nodes, which could not span parts.
         """
-        g = sparql_iri(graph)
-        parts = _parts(ntriples, int(_env_number("KG_SPARQL_MAX_BYTES", MAX_REQUEST_BYTES)))
-        first = next(parts, b"")
+        g = sparql_iri(graph).encode()
+        parts = _parts(ntriples, int(_env_number("KG_SPARQL_MAX_BYTES", MAX_REQUEST_BYTES)), overhead=len(g) + 80)
+        first = next(parts, [])
         second = next(parts, None)
         if second is None:
-            self._update(b"DROP SILENT GRAPH " + g.encode() + b" ;\nINSERT DATA { GRAPH " + g.encode()
-                         + b" {\n" + first + b"\n} }")
+            self._update(b"DROP SILENT GRAPH " + g + b" ;\n" + _insert_data(g, first))
             return
         staging = sparql_iri("urn:kg:staging:" + hashlib.sha256(graph.encode("utf-8")).hexdigest()[:32])
         self.update(f"DROP SILENT GRAPH {staging}")
         for part in (first, second, *parts):
-            self._update(b"INSERT DATA { GRAPH " + staging.encode() + b" {\n" + part + b"\n} }")
-        self.update(f"MOVE SILENT {staging} TO {g}")
+            self._update(_insert_data(staging.encode(), part))
+        self.update(f"MOVE SILENT {staging} TO {g.decode()}")
 
     def drop_graph(self, graph: str) -> None:
         self.update(f"DROP SILENT GRAPH {sparql_iri(graph)}")
@@ -506,19 +543,30 @@ def _env_number(name: str, default: float) -> float:
     return value if value > 0 else default
 
 
-def _parts(lines: Iterable[str], limit: int) -> Iterator[bytes]:
-    """Whole lines joined into bodies of at most `limit` bytes (a longer line goes alone)."""
+def _parts(lines: Iterable[str], limit: int, overhead: int) -> Iterator[list[bytes]]:
+    """Whole lines in groups that make requests of at most `limit` bytes (a longer line goes alone),
+    counting `overhead` bytes for the INSERT DATA around each TRIPLES_PER_BLOCK of them."""
     part: list[bytes] = []
     size = 0
     for line in lines:
         data = line.encode("utf-8")
-        if part and size + len(data) + 1 > limit:
-            yield b"\n".join(part)
+        # each line costs its newline, and each block of them an INSERT DATA wrapper
+        cost = len(data) + 1 + (overhead if len(part) % TRIPLES_PER_BLOCK == 0 else 0)
+        if part and size + cost > limit:
+            yield part
             part, size = [], 0
+            cost = len(data) + 1 + overhead
         part.append(data)
-        size += len(data) + 1
+        size += cost
     if part:
-        yield b"\n".join(part)
+        yield part
+
+
+def _insert_data(graph: bytes, lines: list[bytes]) -> bytes:
+    """`INSERT DATA` operations into one graph, TRIPLES_PER_BLOCK triples each, joined by `;`."""
+    blocks = (b"INSERT DATA { GRAPH " + graph + b" {\n" + b"\n".join(lines[i:i + TRIPLES_PER_BLOCK]) + b"\n} }"
+              for i in range(0, max(len(lines), 1), TRIPLES_PER_BLOCK))
+    return b" ;\n".join(blocks)
 
 
 def _media(ctype: str) -> str:
@@ -531,6 +579,12 @@ def _parse_triples(ctype: str, data: bytes, url: str) -> Iterator[Any]:
     if fmt is None:
         raise EndpointFailed(url, f"it answered a CONSTRUCT query with {_media(ctype)}, not RDF")
     return (q.triple for q in ox.parse(data, format=fmt))
+
+
+def _is_sparql_tsv(data: bytes) -> bool:
+    """True when a TSV body starts as SPARQL 1.1 TSV does: a header of ?variables (or none)."""
+    header = data.split(b"\n", 1)[0].strip(b"\r")
+    return all(name.startswith((b"?", b"$")) for name in header.split(b"\t") if name)
 
 
 def _results_format(ctype: str, url: str) -> Any:

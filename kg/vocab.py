@@ -38,6 +38,8 @@ class Concept:
     inverse: str = ""           # relations: the label of the other direction
     two_way: bool = False       # relations: paths may follow it both ways
     comment: str = ""
+    colour: str = ""            # categories: kg:colour, the fill of their services in diagrams
+    entry: tuple[str, int, str] | None = None     # (file, line, text) where the concept's entry starts
 
     @property
     def labels(self) -> list[str]:
@@ -116,7 +118,8 @@ def _scheme_of(c: Concept) -> str:
 
 
 # predicate -> Concept attribute: one value, a list of values, a set of values
-_SINGLE = {SKOS + "prefLabel": "pref", KG + "category": "category", KG + "inverseLabel": "inverse"}
+_SINGLE = {SKOS + "prefLabel": "pref", KG + "category": "category", KG + "inverseLabel": "inverse",
+           KG + "colour": "colour"}
 _MULTI = {SKOS + "altLabel": "alt", SKOS + "hiddenLabel": "hidden", KG + "passiveLabel": "passive",
           SKOS + "broader": "broader"}
 _SETS = {RDF_TYPE: "types", SKOS + "inScheme": "schemes", KG + "contrasts": "contrasts"}
@@ -158,6 +161,9 @@ def load_vocabulary(paths: list[Path] | None = None) -> Vocabulary:
                 c.two_way = value == "true"
             elif p in (RDFS + "comment", SKOS + "definition") and not c.comment:
                 c.comment = value
+        for iri, entry in _entries(path, data).items():
+            if iri in concepts and concepts[iri].entry is None:
+                concepts[iri].entry = entry
     groups: dict[str, dict[str, Concept]] = {k: {} for k in
                                               ("services", "kinds", "contexts", "qualifiers", "relations", "categories")}
     for iri, c in concepts.items():
@@ -169,6 +175,36 @@ def load_vocabulary(paths: list[Path] | None = None) -> Vocabulary:
             if other in groups["contexts"]:
                 groups["contexts"][other].contrasts.add(ctx.iri)
     return Vocabulary(digest=digest.hexdigest()[:16], **groups)
+
+
+_PREFIX_LINE = re.compile(r"@prefix\s+([\w-]*):\s*<([^>]*)>", re.I)
+_SUBJECT_LINE = re.compile(r"(?:([A-Za-z][\w-]*)?:([\w.-]*[\w-])|<([^>]+)>)\s")
+
+
+def _entries(path: Path, data: bytes) -> dict[str, tuple[str, int, str]]:
+    """Where each subject's entry starts in a Turtle file: {IRI: ("ontology/services.ttl", line, text)}.
+
+    An entry is a line that starts, unindented, with the subject's name (`svc:sqs a ...`), as the
+    vocabularies are written; the first such line counts. This is what `kg connect` cites for a
+    link that comes from the vocabulary (a feature "part of" its service).
+    """
+    name = f"{path.parent.name}/{path.name}" if path.parent.name else path.name
+    prefixes: dict[str, str] = {}
+    out: dict[str, tuple[str, int, str]] = {}
+    for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
+        declared = _PREFIX_LINE.match(line)
+        if declared:
+            prefixes[declared.group(1)] = declared.group(2)
+            continue
+        m = _SUBJECT_LINE.match(line)
+        if not m:
+            continue
+        iri = m.group(3) if m.group(3) else prefixes.get(m.group(1) or "", None)
+        if iri is None:
+            continue
+        iri = iri if m.group(3) else iri + m.group(2)
+        out.setdefault(iri, (name, number, line.strip()))
+    return out
 
 
 @lru_cache(maxsize=1)

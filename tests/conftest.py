@@ -55,3 +55,19 @@ def oxigraph_program():
         if os.environ.get("CI"):
             pytest.fail("the oxigraph program is missing: pip install -e '.[dev]'")
         pytest.skip("the oxigraph program is not installed (pip install -e '.[dev]')")
+
+
+@pytest.fixture(scope="session")
+def virtuoso_programs():
+    """Virtuoso Open Source's server and isql programs (Debian: virtuoso-opensource), as
+    (virtuoso-t, isql); tests skip without them, except in CI."""
+    import os
+    import shutil
+
+    server = shutil.which("virtuoso-t")
+    isql = shutil.which("isql-vt") or shutil.which("isql-v")
+    if server is None or isql is None:
+        if os.environ.get("CI"):
+            pytest.fail("Virtuoso is missing: apt-get install virtuoso-opensource")
+        pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource)")
+    return server, isql

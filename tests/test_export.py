@@ -76,10 +76,77 @@ def test_svg_and_png_come_from_graphviz(bundled_db):
     assert png.startswith(b"\x89PNG")
 
 
-def test_dot_groups_services_and_labels_edges(bundled_db):
+def test_dot_colours_services_by_category_and_labels_edges(bundled_db):
     dot = export(bundled_db, "-f", "dot", "--service", "SQS").decode()
-    assert dot.startswith("digraph kg {") and "subgraph cluster_" in dot
-    assert 'label="Application Integration"' in dot and "fans out to" in dot
+    assert dot.startswith("digraph kg {") and "legend [shape=plain" in dot
+    assert "<td align=\"left\">Application Integration</td>" in dot and "fans out to" in dot
+
+
+def _node_lines(dot: str) -> dict[str, str]:
+    return {line.split('"')[1]: line for line in dot.splitlines()
+            if line.startswith('  "https://example.org/kg/service/') and "->" not in line}
+
+
+def test_the_overview_names_services_in_full_labels_edges_and_has_a_legend(bundled_db, vocab):
+    """Before: bare abbreviations (DDB, CW), a hundred unlabelled edges, no legend."""
+    import re
+
+    dot = export(bundled_db, "-f", "dot").decode()
+    nodes = _node_lines(dot)
+    assert 8 <= len(nodes) <= 20
+    labels = {iri: line.split("label=")[1].split('"')[1] for iri, line in nodes.items()}
+    assert "Simple Queue Service" in labels.values() and "SQS" not in labels.values()
+    for iri, label in labels.items():        # the prefLabel, less a leading Amazon or AWS
+        assert label == re.sub(r"^(Amazon|AWS) ", "", vocab.services[iri].pref)
+    edges = [line for line in dot.splitlines() if " -> " in line]
+    assert 5 <= len(edges) <= 30 and all('label=""' not in e for e in edges)
+    assert "<b>Legend</b>" in dot and "a directed relation" in dot
+
+
+def test_a_category_keeps_its_colour_whatever_else_is_drawn(bundled_db, vocab):
+    """Before: colours went by the position of the category among those present."""
+    from kg.export import category_colours
+
+    colours = category_colours(vocab)
+    assert len(set(colours.values())) == len(colours)        # one colour per category, from kg:colour
+    sqs = "https://example.org/kg/service/sqs"
+    for args in (["--service", "SQS"], ["--service", "SQS", "--service", "EC2", "--service", "IAM"]):
+        line = _node_lines(export(bundled_db, "-f", "dot", *args).decode())[sqs]
+        assert f'fillcolor="{colours["Application Integration"]}"' in line
+
+
+def test_a_category_colour_is_vocabulary_data(tmp_path):
+    """The colour comes from kg:colour in services.ttl: changing the data changes that category only."""
+    import re
+
+    from kg.export import category_colours
+    from kg.resources import vocabulary_paths
+    from kg.vocab import load_vocabulary
+
+    paths = vocabulary_paths()
+    services = next(p for p in paths if p.name == "services.ttl")
+    text, n = re.subn(r'cat:compute kg:colour "#[0-9a-f]{6}"', 'cat:compute kg:colour "#123456"',
+                      services.read_text(encoding="utf-8"))
+    assert n == 1
+    (tmp_path / "services.ttl").write_text(text, encoding="utf-8")
+    changed = category_colours(load_vocabulary([*(p for p in paths if p != services), tmp_path / "services.ttl"]))
+    shipped = category_colours(load_vocabulary(paths))
+    assert (changed["Compute"], shipped["Compute"] != "#123456") == ("#123456", True)
+    assert changed["Storage"] == shipped["Storage"]
+
+
+def test_the_size_guard_cuts_a_big_picture_and_says_so(bundled_db):
+    """`--depth 2` around Lambda drew 10,893 x 17,183 px without a word."""
+    result = runner.invoke(app, ["export", "--db", str(bundled_db), "-f", "dot", "--service", "Lambda", "--depth", "2"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("Warning: The diagram would show ") and "--max-nodes 0 draws them all" in result.stderr
+    assert len(_node_lines(result.stdout)) <= 60
+    whole = runner.invoke(app, ["export", "--db", str(bundled_db), "-f", "dot", "--service", "Lambda", "--depth", "2",
+                                "--max-nodes", "0"])
+    assert whole.exit_code == 0 and "Warning" not in whole.stderr
+    assert len(_node_lines(whole.stdout)) > 60
+    small = runner.invoke(app, ["export", "--db", str(bundled_db), "-f", "dot", "--service", "SQS"])
+    assert small.exit_code == 0 and "Warning" not in small.stderr          # a near miss: nothing cut
 
 
 def test_graphml_reads_back_with_networkx_and_igraph(bundled_db, tmp_path):

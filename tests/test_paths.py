@@ -147,3 +147,28 @@ def test_the_integration_graph_is_cached_until_a_note_changes(tmp_path, vocab, m
         ingest_paths(store, [notes])
     with open_store(db) as store:
         assert connect(store, vocab, "SNS", "Lambda").status == "connected"   # the changed note is read
+
+
+def test_a_part_of_hop_cites_the_vocabulary_entry(bundled_db, vocab):
+    """Before: "(from the vocabulary)" and no source at all in --json."""
+    result = runner.invoke(app, ["connect", "DynamoDB", "Lambda", "--json", "--db", str(bundled_db)])
+    assert result.exit_code == 0, result.output
+    hops = [h for p in json.loads(result.stdout)["paths"] for h in p["hops"] if h["relation"] == PART_OF]
+    assert hops
+    lines = (ROOT / "ontology" / "services.ttl").read_text(encoding="utf-8").splitlines()
+    for hop in hops:
+        [source] = hop["sources"]
+        assert source["note"] == "ontology/services.ttl"
+        named = lines[source["line"] - 1]
+        assert named.strip() == source["text"] and named.startswith("svc:")
+        assert any(named.startswith(f"svc:{iri.rsplit('/', 1)[-1]} ") for iri in (
+            resolve_service(hop["from"], vocab), resolve_service(hop["to"], vocab)))
+    text = runner.invoke(app, ["connect", "DynamoDB", "Lambda", "--db", str(bundled_db)]).stdout
+    assert "ontology/services.ttl:" in text and "(a feature of its service, from the vocabulary)" not in text
+
+
+def test_a_link_the_notes_state_cites_no_vocabulary_line(bundled_db):
+    """A near miss: a hop between two services comes from the notes only."""
+    result = runner.invoke(app, ["connect", "SNS", "SQS", "--json", "--db", str(bundled_db)])
+    hops = [h for p in json.loads(result.stdout)["paths"] for h in p["hops"] if h["relation"] != PART_OF]
+    assert hops and all(s["note"].endswith(".txt") for h in hops for s in h["sources"])

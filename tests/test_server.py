@@ -53,28 +53,114 @@ def running_oxigraph(program: str, location: Path):
     proc = subprocess.Popen([program, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                request = urllib.request.Request(f"{url}/query", data=b"query=ASK%7B%7D",
-                                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
-                with urllib.request.urlopen(request, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert proc.poll() is None, proc.stderr.read().decode()
-            assert time.monotonic() < deadline, "oxigraph serve did not answer within 30 s"
-            time.sleep(0.05)
+        _wait_for(f"{url}/query", proc, lambda: proc.stderr.read().decode())
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
         proc.stderr.close()
+
+
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+DirsAllowed = .
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}
+ServerThreads = 10
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 10000000
+MaxQueryExecutionTime = 300
+MaxQueryCostEstimationTime = 0
+"""
+# Virtuoso serves queries and updates at one path; its /sparql takes updates from the "SPARQL"
+# account once granted (its /sparql-auth wants HTTP Digest, which kg does not speak)
+VIRTUOSO_ENV = {"KG_SPARQL_QUERY": "sparql", "KG_SPARQL_UPDATE": "sparql"}
+
+
+@contextlib.contextmanager
+def running_virtuoso(programs: tuple[str, str], folder: Path):
+    """`virtuoso-t` on 127.0.0.1 with a database in `folder` and free ports, the SPARQL account
+    allowed to update; yields its URL once /sparql answers, stops it after."""
+    server, isql = programs
+    folder.mkdir(parents=True, exist_ok=True)
+    http_port, sql_port = free_port(), free_port()
+    ini = folder / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.format(dir=folder, http_port=http_port, sql_port=sql_port), encoding="utf-8")
+    url = f"http://127.0.0.1:{http_port}"
+    proc = subprocess.Popen([server, "+configfile", str(ini), "+foreground"], cwd=folder,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for(f"{url}/sparql", proc, lambda: (folder / "virtuoso.log").read_text(errors="replace")[-2000:])
+        granted = subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba", 'exec=GRANT SPARQL_UPDATE TO "SPARQL";'],
+                                 capture_output=True, text=True, timeout=60)
+        assert granted.returncode == 0, granted.stdout + granted.stderr
+        yield url
+    finally:
+        _stop(proc)
+
+
+def _wait_for(query_url: str, proc: subprocess.Popen, log) -> None:
+    """Wait until a SPARQL endpoint answers ASK {} (60 s at most)."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            request = urllib.request.Request(query_url, data=b"query=ASK%7B%7D",
+                                             headers={"Content-Type": "application/x-www-form-urlencoded"})
+            with urllib.request.urlopen(request, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        assert proc.poll() is None, log()
+        assert time.monotonic() < deadline, f"{query_url} did not answer within 60 s: {log()}"
+        time.sleep(0.1)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@dataclass
+class Server:
+    """A running SPARQL server: its URL and the KG_SPARQL_* variables kg needs for it."""
+
+    name: str
+    url: str
+    env: dict
+
+
+@contextlib.contextmanager
+def running_server(request, name: str, folder: Path):
+    """Oxigraph or Virtuoso, started in `folder`; the program fixture decides skip or fail."""
+    if name == "oxigraph":
+        with running_oxigraph(request.getfixturevalue("oxigraph_program"), folder) as url:
+            yield Server(name, url, {})
+    else:
+        with running_virtuoso(request.getfixturevalue("virtuoso_programs"), folder) as url:
+            yield Server(name, url, VIRTUOSO_ENV)
+
+
+SERVERS = ["oxigraph", "virtuoso"]
 
 
 @dataclass
@@ -83,25 +169,57 @@ class Twins:
 
     embedded: str
     url: str
+    server: str = "oxigraph"
 
 
-@pytest.fixture(scope="session")
-def twins(oxigraph_program, tmp_path_factory):
-    root = tmp_path_factory.mktemp("twins")
-    with running_oxigraph(oxigraph_program, root / "server") as url:
+@pytest.fixture(scope="session", params=SERVERS)
+def _twins(request, tmp_path_factory):
+    root = tmp_path_factory.mktemp(f"twins-{request.param}")
+    with running_server(request, request.param, root / "server") as server:
         embedded = str(root / "embedded")
-        for db in (embedded, url):
-            result = runner.invoke(app, ["ingest", str(NOTES), "--db", db])
+        for db in (embedded, server.url):
+            result = runner.invoke(app, ["ingest", str(NOTES), "--db", db], env=server.env)
             assert result.exit_code == 0, result.output
             assert "5 added" in result.stdout
-        yield Twins(embedded, url)
+        yield Twins(embedded, server.url, server.name), server.env
 
 
 @pytest.fixture
-def fresh_server(oxigraph_program, tmp_path):
-    """An empty server of its own, for tests that write."""
-    with running_oxigraph(oxigraph_program, tmp_path / "server-store") as url:
-        yield url
+def twins(_twins, monkeypatch):
+    """The twins of one server, with its KG_SPARQL_* variables set for the test."""
+    pair, env = _twins
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return pair
+
+
+@pytest.fixture(scope="session")
+def _spare_virtuoso(request, tmp_path_factory):
+    """One Virtuoso for the tests that write, emptied of kg's graphs before each (it takes ~5 s to start)."""
+    with running_server(request, "virtuoso", tmp_path_factory.mktemp("virtuoso-spare")) as server:
+        yield server
+
+
+@pytest.fixture(params=SERVERS)
+def fresh_server(request, tmp_path, monkeypatch):
+    """An empty server (of kg's graphs) for tests that write: its URL, with its variables set."""
+    if request.param == "oxigraph":
+        with running_server(request, "oxigraph", tmp_path / "server-store") as server:
+            yield server.url
+        return
+    server = request.getfixturevalue("_spare_virtuoso")
+    for key, value in server.env.items():
+        monkeypatch.setenv(key, value)
+    with open_store(server.url, write=True) as store:
+        for graph in store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+            if not graph["g"].startswith("http://www.openlinksw.com/") and graph["g"] not in VIRTUOSO_OWN:
+                store.drop_graph(graph["g"])
+    yield server.url
+
+
+# The graphs a new Virtuoso 7.2 database holds
+VIRTUOSO_OWN = {"http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#",
+                "http://localuriqaserver/sparql"}
 
 
 def on_both(twins: Twins, args: list[str], stdin: str | None = None):
@@ -152,7 +270,7 @@ def test_every_gold_question_gets_the_same_json_answer_from_the_server(twins):
     (["check", "--json"], 3),
     (["ask", "How long can a Lambda function run?"], 0),
     (["ask", "what connects CodeCommit to CodeDeploy", "--json"], 0),
-    (["ask", "kafka retention"], 0),
+    (["ask", "kafka retention"], 1),
 ])
 def test_commands_answer_the_same_from_the_server(twins, args, status):
     embedded, server = on_both(twins, args)
@@ -164,10 +282,26 @@ def test_commands_answer_the_same_from_the_server(twins, args, status):
 @pytest.mark.parametrize("fmt", ["trig", "nquads", "turtle", "ntriples", "jsonld", "graphml", "cytoscape",
                                  "mermaid", "dot"])
 def test_exports_from_the_server_are_byte_identical(twins, fmt):
+    """Diagrams are byte-identical from any server; RDF is in the order the store gives quads,
+    which only an Oxigraph server shares with the embedded store: from Virtuoso the same quads."""
     embedded, server = on_both(twins, ["export", "-o", "-", "--format", fmt])
     assert server.exit_code == embedded.exit_code == 0, server.output
     assert len(embedded.stdout_bytes) > 1000
-    assert server.stdout_bytes == embedded.stdout_bytes
+    if twins.server == "oxigraph" or fmt in DIAGRAMS:
+        assert server.stdout_bytes == embedded.stdout_bytes
+    else:
+        assert _quads(server.stdout_bytes, fmt) == _quads(embedded.stdout_bytes, fmt)
+
+
+DIAGRAMS = {"graphml", "cytoscape", "mermaid", "dot"}
+
+
+def _quads(data: bytes, fmt: str) -> set:
+    formats = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS, "turtle": ox.RdfFormat.TURTLE,
+               "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
+    quads = set(ox.parse(data, format=formats[fmt]))
+    assert not any(isinstance(term, ox.BlankNode) for q in quads for term in q), "blank nodes need isomorphism"
+    return quads
 
 
 def test_the_whole_dataset_and_its_graphs_match(twins):
@@ -289,13 +423,17 @@ def test_sparql_syntax_errors_are_one_line_and_change_nothing(twins, text):
         assert result.exit_code == 1 and result.stdout == ""
         assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
         if not text.startswith("DROP"):
-            assert result.stderr.startswith("Error: The SPARQL text does not parse: error at 1:"), result.stderr
+            assert result.stderr.startswith("Error: The SPARQL text does not parse: "), result.stderr
+            if twins.server == "oxigraph":          # Virtuoso's own words: "SP030: ... syntax error at"
+                assert result.stderr.startswith("Error: The SPARQL text does not parse: error at 1:")
     assert fingerprint(twins.url) == before
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])
 def test_sparql_select_prints_the_same_on_both(twins, fmt):
-    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+    # kg's graphs, which name themselves: a server may hold others (Virtuoso's system graphs)
+    query = ("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?g <https://example.org/kg#sha256> ?d . ?s ?p ?o } } "
+             "GROUP BY ?g ORDER BY ?g")
     embedded, server = on_both(twins, ["sparql", query, "--format", fmt])
     assert server.exit_code == embedded.exit_code == 0, server.output
     assert server.stdout == embedded.stdout
@@ -309,7 +447,7 @@ def test_sparql_select_prints_the_same_on_both(twins, fmt):
 def test_sparql_ask_construct_and_the_json_alias(twins):
     embedded, server = on_both(twins, ["sparql", "ASK { GRAPH ?g { ?s a <https://example.org/kg#Note> } }"])
     assert server.stdout == embedded.stdout == "true\n"
-    embedded, server = on_both(twins, ["sparql", "ASK { ?s ?p ?o }", "--json"])
+    embedded, server = on_both(twins, ["sparql", "ASK { GRAPH ?g { ?s a <urn:nothing> } }", "--json"])
     assert json.loads(server.stdout) == json.loads(embedded.stdout) == {"head": {}, "boolean": False}
     query = ("CONSTRUCT { ?n <urn:path> ?p } WHERE { GRAPH ?g { ?n a <https://example.org/kg#Note> ; "
              "<https://example.org/kg#path> ?p } }")
