@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from _common import bundled_store  # noqa: E402
-from kg.answer import Answerer  # noqa: E402
+from kg.reading import Reader  # noqa: E402
 from kg.question import parse_question  # noqa: E402
 from kg.units import parse_quantity  # noqa: E402
 from kg.vocab import default_vocabulary  # noqa: E402
@@ -63,7 +63,7 @@ def cites_evidence(item, row: dict) -> bool:
 
 
 def evaluate(store, rows: list[dict]) -> dict:
-    answerer = Answerer(default_vocabulary())
+    answerer = Reader(default_vocabulary())
     hits = cited = answerable = abstained = unanswerable = 0
     misses = []
     for row in rows:

@@ -156,10 +156,19 @@ def answer_dict(answer) -> dict:
         "question": answer.question, "status": answer.status, "message": answer.message,
         "answers": [{"service": a.service, "attribute": a.attribute, "qualifier": a.qualifier,
                      "context": a.context, "value": a.value, "quantity": _quantity_json(a),
+                     **_range_json(a), "kind": getattr(a, "kind", "limit"),
                      "sources": [_source_json(s) for s in a.sources], "agreeing_notes": a.agreeing_notes}
                     for a in answer.answers],
         "suggestions": answer.suggestions,
     }
+
+
+def _range_json(a) -> dict:
+    """A range answer's two ends, beside its value ("1 minute to 14 days")."""
+    low, high = getattr(a, "low", None), getattr(a, "high", None)
+    if low is None or high is None:
+        return {}
+    return {"min": {"value": low.value, "unit": low.unit}, "max": {"value": high.value, "unit": high.unit}}
 
 
 def answer_json(answer) -> str:

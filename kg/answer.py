@@ -35,6 +35,9 @@ class AnswerItem:
     converted: Quantity | None
     sources: list[Source]
     date: str | None = None
+    kind: str = "limit"                 # the type of answer: limit, range, yesno, name, port, ...
+    low: Quantity | None = None         # a range's two ends
+    high: Quantity | None = None
 
     @property
     def agreeing_notes(self) -> int:
@@ -51,10 +54,11 @@ class Answer:
     answers: list[AnswerItem] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
     paths: list = field(default_factory=list)      # for connection questions
+    score: float = 0.0              # the best fact's score (kg.reading reads it as a feature)
+    unknown_service: bool = False   # no service of the vocabulary is named: exit status 1 (README)
 
 
 class Answerer:
-    unknown_service: bool = False   # no service of the vocabulary is named: exit status 1 (README)
     """Holds the vocabulary look-ups; reuse one for many questions (kg ask -)."""
 
     def __init__(self, vocab: Vocabulary) -> None:
@@ -80,13 +84,7 @@ class Answerer:
             raise EmptyQuestion()
         if question.kind == "connect":
             return self._connect(store, question)
-        avoid = {w for w in question.words if stem(w) in self.kind_words or w in self.qualifier_words}
-        hits = find_service_names(question.words, self.vocab, avoid=avoid, index=self.index)
-        hits = self._narrowest(hits)
-        if len(hits) > 1:
-            # "the most RAM for a Lambda function": RAM the memory, not AWS Resource Access Manager
-            hits = [h for h in hits if not (h.end - h.start == 1 and h.words in self.kind_labels)] or hits
-        hits += self._features_named_in_part(question, hits)
+        hits = self._named(question)
         question = self._corrected(question, hits)
         if not hits:
             return self._without_service(store, question)
@@ -102,6 +100,20 @@ class Answerer:
                           f"The notes do not say that about {self.vocab.service_label(hits[0].iri)}.",
                           suggestions=self._suggest(facts, scored))
         return self._assemble(question, scored)
+
+    def services_named(self, question: Question) -> tuple[list[NameHit], list[str]]:
+        """The services a question names, and the services in scope for it (kg.reading)."""
+        hits = self._named(question)
+        return hits, self._scope(hits) if hits else []
+
+    def _named(self, question: Question) -> list[NameHit]:
+        avoid = {w for w in question.words if stem(w) in self.kind_words or w in self.qualifier_words}
+        hits = find_service_names(question.words, self.vocab, avoid=avoid, index=self.index)
+        hits = self._narrowest(hits)
+        if len(hits) > 1:
+            # "the most RAM for a Lambda function": RAM the memory, not AWS Resource Access Manager
+            hits = [h for h in hits if not (h.end - h.start == 1 and h.words in self.kind_labels)] or hits
+        return hits + self._features_named_in_part(question, hits)
 
     # ------------------------------------------------------------ connection questions
 
@@ -485,6 +497,11 @@ class Answerer:
             (g.service, g.attribute, g.qualifier, g.quantity.dimension)
 
     def _assemble(self, question: Question, scored: list[tuple[float, LimitFact]]) -> Answer:
+        answer = self._assemble_items(question, scored)
+        answer.score = scored[0][0]
+        return answer
+
+    def _assemble_items(self, question: Question, scored: list[tuple[float, LimitFact]]) -> Answer:
         """The best fact, every fact that agrees with it, and the values that contradict it.
 
         Whether a value contradicts the best one is kg check's rule (kg.check.disagree), so

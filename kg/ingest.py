@@ -253,6 +253,13 @@ def ingest_paths(store: EmbeddedStore, paths: list[Path], *, progress: Progress 
             graph_from_store(store, vocab)
         except KgError:
             pass        # the notes are written; connect will read the integrations itself
+        # and bring the statement index (kg ask's full-text search) up to date, note by note
+        from kg.index import open_index
+
+        try:
+            open_index(store, vocab).close()
+        except (KgError, OSError):
+            pass        # the notes are written; kg ask will index them itself
     report.seconds = time.perf_counter() - started
     return report
 

@@ -1,0 +1,277 @@
+"""Every statement of the graph, searchable: an SQLite FTS5 index kept in step with the store.
+
+Each kg:Statement (its text, and as context its heading path, parent bullets and the note's file
+name) is a row of an FTS5 table with the Porter stemmer, ranked by bm25(). Beside it, the
+services each statement is about: those its text mentions (kg:mentions, found at extraction)
+and, one level weaker, those its headings, parents or file name name.
+
+The index is derived data: it lives in the user cache (kg.cache.cache_dir), one file per store
+location, and holds the SHA-256 and extractor version of each note it indexed. `sync_index`
+compares those with the store's notes and re-reads only the notes that changed, drops the ones
+that are gone, and so serves the embedded store and a SPARQL server alike. `kg ingest` syncs it
+at its end, so `kg ask` normally finds it current after one cheap query of the notes.
+
+Why SQLite FTS5 and not bm25s: bench/index_choice.py measures both on the corpus (build time,
+query time, import cost). sqlite3 is in the standard library, imports in about a millisecond,
+keeps the index on disk (nothing to rebuild per process) and updates one note's rows in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.namespaces import KG, PROV
+from kg.store import sparql_iri
+
+INDEX_FORMAT = "4"          # bump when the table layout or what is indexed changes
+
+_NOTES = f"""SELECT ?note ?sha ?version ?path ?date WHERE {{ GRAPH ?note {{
+  ?note a <{KG}Note> ; <{KG}sha256> ?sha ; <{KG}extractorVersion> ?version ; <{KG}path> ?path .
+  OPTIONAL {{ ?note <http://purl.org/dc/terms/date> ?date }} }} }}"""
+
+_STATEMENTS = """SELECT ?st ?line ?end ?text ?headings ?parents WHERE {{ GRAPH {g} {{
+  ?st a <{kg}Statement> ; <{kg}line> ?line ; <{kg}endLine> ?end ; <{prov}value> ?text .
+  OPTIONAL {{ ?st <{kg}headingPath> ?headings }}
+  OPTIONAL {{ ?st <{kg}parentText> ?parents }} }} }}"""
+
+_MENTIONS = """SELECT ?st ?service WHERE {{ GRAPH {g} {{ ?st <{kg}mentions> ?service }} }}"""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS notes(iri TEXT PRIMARY KEY, sha TEXT, version TEXT, path TEXT, date TEXT);
+CREATE TABLE IF NOT EXISTS statements(id INTEGER PRIMARY KEY, note TEXT, line INTEGER, end_line INTEGER,
+                                      text TEXT, headings TEXT, parents TEXT);
+CREATE INDEX IF NOT EXISTS statements_note ON statements(note);
+CREATE TABLE IF NOT EXISTS about(id INTEGER, service TEXT, direct INTEGER);
+CREATE INDEX IF NOT EXISTS about_service ON about(service);
+CREATE INDEX IF NOT EXISTS about_id ON about(id);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, context, tokenize='porter unicode61');
+"""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A statement found for a query, with what the index knows of it."""
+
+    id: int
+    note: str               # the note's IRI
+    path: str               # the note's file path
+    line: int
+    end_line: int
+    text: str
+    headings: str
+    parents: str
+    date: str | None
+    bm25: float             # SQLite's bm25(): lower is better; 0.0 when not ranked by a query
+    direct: frozenset[str]  # services the text mentions
+    around: frozenset[str]  # services its headings, parents or file name name
+
+
+def index_path(location: str) -> Path:
+    """The index file of a store location (a folder or a URL), in the user cache."""
+    from kg.cache import cache_dir
+
+    key = hashlib.sha256(f"{INDEX_FORMAT}\n{location}".encode("utf-8")).hexdigest()[:24]
+    return cache_dir() / f"index-{key}.sqlite"
+
+
+class StatementIndex:
+    """An open statement index; use `open_index(store, vocab)` to get one that is current."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        target = str(path) if path else ":memory:"
+        if path:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL" if path else "PRAGMA journal_mode=MEMORY")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+        self._notes: dict[str, tuple[str, str | None]] | None = None
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ------------------------------------------------------------ keeping it current
+
+    def sync(self, store, vocab, rows: list[dict] | None = None) -> int:
+        """Re-index the notes of `store` that changed since the last sync; return how many."""
+        rows = rows if rows is not None else store.select(_NOTES)
+        have = {r[0]: (r[1], r[2]) for r in self.db.execute("SELECT iri, sha, version FROM notes")}
+        want = {r["note"]: r for r in rows}
+        changed = [r for iri, r in want.items() if have.get(iri) != (r["sha"], r["version"])]
+        gone = [iri for iri in have if iri not in want]
+        if not changed and not gone:
+            return 0
+        finder = _service_finder(vocab)
+        self.db.execute("BEGIN")
+        try:
+            for iri in gone + [r["note"] for r in changed]:
+                self._drop(iri)
+            for r in changed:
+                self._add(store, finder, r)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self._notes = None
+        return len(changed) + len(gone)
+
+    def _drop(self, note: str) -> None:
+        ids = [i for (i,) in self.db.execute("SELECT id FROM statements WHERE note = ?", (note,))]
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk:chunk + 500]
+            marks = ",".join("?" * len(part))
+            self.db.execute(f"DELETE FROM fts WHERE rowid IN ({marks})", part)
+            self.db.execute(f"DELETE FROM about WHERE id IN ({marks})", part)
+        self.db.execute("DELETE FROM statements WHERE note = ?", (note,))
+        self.db.execute("DELETE FROM notes WHERE iri = ?", (note,))
+
+    def _add(self, store, finder, row: dict) -> None:
+        note = row["note"]
+        g = sparql_iri(note)
+        statements = store.select(_STATEMENTS.format(g=g, kg=KG, prov=PROV))
+        mentions: dict[str, set[str]] = {}
+        for m in store.select(_MENTIONS.format(g=g, kg=KG)):
+            mentions.setdefault(m["st"], set()).add(m["service"])
+        path = row["path"]
+        stem = re.sub(r"^[\d_\-. ]+", "", Path(path).stem).replace("_", " ").replace("-", " ")
+        file_services = {m.iri for m in finder.find(stem)} if finder else set()
+        seen_context: dict[str, set[str]] = {}
+        for st in sorted(statements, key=lambda r: (int(r["line"]), int(r["end"]))):
+            headings, parents = st.get("headings") or "", st.get("parents") or ""
+            context = " > ".join(x for x in (headings, parents) if x)
+            if context not in seen_context:
+                seen_context[context] = {m.iri for m in finder.find(context)} if finder and context else set()
+            cur = self.db.execute(
+                "INSERT INTO statements(note, line, end_line, text, headings, parents) VALUES (?,?,?,?,?,?)",
+                (note, int(st["line"]), int(st["end"]), st["text"], headings, parents))
+            sid = cur.lastrowid
+            self.db.execute("INSERT INTO fts(rowid, body, context) VALUES (?,?,?)",
+                            (sid, st["text"], f"{context} {stem}".strip()))
+            direct = mentions.get(st["st"], set())
+            around = (seen_context[context] | file_services) - direct
+            self.db.executemany("INSERT INTO about(id, service, direct) VALUES (?,?,?)",
+                                [(sid, s, 1) for s in direct] + [(sid, s, 0) for s in around])
+        self.db.execute("INSERT INTO notes(iri, sha, version, path, date) VALUES (?,?,?,?,?)",
+                        (note, row["sha"], row["version"], path, row.get("date")))
+
+    # ------------------------------------------------------------ reading
+
+    def _note_info(self) -> dict[str, tuple[str, str | None]]:
+        if self._notes is None:
+            self._notes = {iri: (path, date) for iri, path, date in
+                           self.db.execute("SELECT iri, path, date FROM notes")}
+        return self._notes
+
+    def search(self, terms: list[str], *, services: list[str] | None = None, limit: int = 60) -> list[Hit]:
+        """Statements matching any of `terms` (words), best bm25 first; only those about
+        `services` (directly or by their headings) when given."""
+        words = [w for w in dict.fromkeys(_fts_word(t) for t in terms) if w]
+        if not words:
+            return []
+        match = " OR ".join(f'"{w}"' for w in words)
+        try:
+            if not services:
+                ranked = self.db.execute(f"SELECT rowid, {_BM25} AS s FROM fts WHERE fts MATCH ? ORDER BY s LIMIT ?",
+                                         (match, limit)).fetchall()
+            else:
+                # filtering in Python: an IN (subquery) inside the MATCH query costs 100x more
+                marks = ",".join("?" * len(services))
+                about = {i for (i,) in self.db.execute(f"SELECT id FROM about WHERE service IN ({marks})",
+                                                       list(services))}
+                ranked = []
+                for i, score in self.db.execute(f"SELECT rowid, {_BM25} AS s FROM fts WHERE fts MATCH ? ORDER BY s",
+                                                (match,)):
+                    if i in about:
+                        ranked.append((i, score))
+                        if len(ranked) == limit:
+                            break
+        except sqlite3.OperationalError:
+            return []
+        return self._hits(ranked)
+
+    def about(self, services: list[str], limit: int = 400) -> list[Hit]:
+        """Statements whose text mentions one of `services`, in note order."""
+        if not services:
+            return []
+        marks = ",".join("?" * len(services))
+        ranked = [(i, 0.0) for (i,) in self.db.execute(
+            f"SELECT DISTINCT id FROM about WHERE service IN ({marks}) AND direct = 1 ORDER BY id LIMIT ?",
+            [*services, limit])]
+        return self._hits(ranked)
+
+    def _hits(self, ranked: list[tuple[int, float]]) -> list[Hit]:
+        if not ranked:
+            return []
+        ids = [i for i, _ in ranked]
+        marks = ",".join("?" * len(ids))
+        rows = {r[0]: r for r in self.db.execute(
+            f"SELECT id, note, line, end_line, text, headings, parents FROM statements WHERE id IN ({marks})", ids)}
+        about: dict[int, tuple[set[str], set[str]]] = {i: (set(), set()) for i in ids}
+        for i, service, direct in self.db.execute(
+                f"SELECT id, service, direct FROM about WHERE id IN ({marks})", ids):
+            about[i][0 if direct else 1].add(service)
+        info = self._note_info()
+        out = []
+        for i, score in ranked:
+            r = rows.get(i)
+            if r is None:
+                continue
+            path, date = info.get(r[1], (r[1], None))
+            out.append(Hit(i, r[1], path, r[2], r[3], r[4], r[5] or "", r[6] or "", date, score,
+                           frozenset(about[i][0]), frozenset(about[i][1])))
+        return out
+
+    def count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM statements").fetchone()[0]
+
+
+# the body counts more than its headings and parents
+_BM25 = "bm25(fts, 1.0, 0.35)"
+
+
+def _fts_word(term: str) -> str:
+    """A question word as an FTS5 string token: letters and digits only."""
+    return " ".join(re.findall(r"[A-Za-z0-9]+", term)).strip()
+
+
+def _service_finder(vocab):
+    if vocab is None:
+        return None
+    from kg.vocab import PhraseFinder
+
+    finder = vocab.derived.get("index-services")
+    if finder is None:
+        finder = PhraseFinder({iri: c.labels for iri, c in vocab.services.items()})
+        vocab.derived["index-services"] = finder
+    return finder
+
+
+def open_index(store, vocab, *, rows: list[dict] | None = None) -> StatementIndex:
+    """The statement index of `store`, brought up to date with its notes.
+
+    When the user cache cannot be written, the index is built in memory for this process.
+    """
+    try:
+        index = StatementIndex(index_path(store.location))
+    except (sqlite3.Error, OSError):
+        index = StatementIndex(None)
+    try:
+        index.sync(store, vocab, rows)
+    except sqlite3.Error:
+        index.close()
+        if index.path:
+            for suffix in ("", "-wal", "-shm"):
+                try:
+                    os.unlink(str(index.path) + suffix)
+                except OSError:
+                    pass
+        index = StatementIndex(None)
+        index.sync(store, vocab, rows)
+    return index

@@ -1,0 +1,371 @@
+"""Answer by reading: the best statements for a question, typed spans read from them, one ranker.
+
+The pipeline, for a question that is not a connection question:
+1. analysis (`analyse`): the answer type expected (range, yes/no, port, count, duration, name ...,
+   from the lexicon's cue words), the qualifier asked (maximum, minimum, default), the services
+   named (kg.match, through the Answerer's service resolution) and the attribute words left over;
+2. statements: the statement index (kg.index) searched with the attribute and service words, once
+   over every statement and once over the statements about the named services;
+3. candidates: the typed spans of those statements (kg.spans), a yes or no from each statement's
+   polarity, and the graph's own answer (the limit facts kg.answer.Answerer ranks);
+4. one ranker (kg.rank): a linear score over named features, with weights fitted on data by
+   bench/fit_ranker.py and kept in kg/ranker.json; the best candidate answers, unless its score is
+   under the fitted abstention threshold, and then kg says the notes do not say, with the closest lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.answer import Answer, AnswerItem, Answerer
+from kg.facts import Source
+from kg.index import Hit, open_index
+from kg.lexicon import Lexicon, default_lexicon
+from kg.question import Question
+from kg.rank import Ranker, load_ranker
+from kg.spans import Span, read_spans
+from kg.units import Quantity, convert, format_quantity
+from kg.vocab import Vocabulary, stem
+
+# which candidate types can answer which expected type (every other pair is a type mismatch)
+_FITS = {
+    "range": {"range"},
+    "yesno": {"yesno"},
+    "port": {"number"},
+    "ip": {"ip"},
+    "cidr": {"cidr"},
+    "version": {"version"},
+    "percentage": {"quantity"},
+    "money": {"quantity"},
+    "duration": {"quantity", "range"},
+    "count": {"count", "number", "quantity"},
+    "quantity": {"quantity", "count", "number", "range"},
+    "name": {"ident", "phrase", "clause", "version", "number"},
+}
+_DIMENSION_OF_TYPE = {"percentage": "Percentage", "money": "Money", "duration": "Duration"}
+_WH = re.compile(r"^\s*(?:what|which|who|whom|whose|where|when|why|how)\b", re.I)
+
+
+@dataclass
+class Analysis:
+    """What a question asks for."""
+
+    question: Question
+    expected: str                       # one of _FITS' keys
+    cues: list[str]                     # every answer type whose cue words the question holds
+    qualifier: str | None               # maximum | minimum | default | None
+    services: list[str]                 # IRIs in scope: named services, their features, their parents
+    named: list[str]                    # IRIs the question names itself
+    attribute: list[str]                # stems of the words that are not the service or filler
+    words: set[str] = field(default_factory=set)   # stems of every question word
+
+
+@dataclass
+class Candidate:
+    """One possible answer, with where it was read and the features the ranker scores."""
+
+    type: str
+    value: str
+    hit: Hit | None
+    span: Span | None = None
+    quantity: Quantity | None = None
+    low: Quantity | None = None
+    high: Quantity | None = None
+    item: AnswerItem | None = None       # a graph fact's answer item (kg.answer)
+    features: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+
+    def key(self) -> tuple:
+        """Candidates with equal keys say the same thing."""
+        if self.low is not None and self.high is not None:
+            return ("range", self.low.dimension, round(self.low.canonical_value, 6),
+                    round(self.high.canonical_value, 6))
+        if self.quantity is not None:
+            return ("q", self.quantity.dimension, round(self.quantity.canonical_value, 6))
+        return (self.type, re.sub(r"\W+", " ", self.value.lower()).strip())
+
+
+class Reader:
+    """Answers questions by reading statements; reuse one for many questions (kg ask -)."""
+
+    def __init__(self, vocab: Vocabulary, *, ranker: Ranker | None = None, lexicon: Lexicon | None = None) -> None:
+        self.vocab = vocab
+        self.graph = Answerer(vocab)
+        self.ranker = ranker or load_ranker()
+        self.lexicon = lexicon or default_lexicon()
+        self._index = None
+        self._spans: dict[str, tuple] = {}
+        self._filler = {stem(w) for w in self.lexicon.cues.get("filler", ())}
+
+    # ------------------------------------------------------------ entry point
+
+    def answer(self, store, question: Question) -> Answer:
+        graph_answer = self.graph.answer(store, question)
+        if question.kind != "limit":
+            return graph_answer
+        analysis, candidates = self.candidates(store, question, graph_answer)
+        return self.decide(analysis, candidates, graph_answer)
+
+    def candidates(self, store, question: Question, graph_answer: Answer) -> tuple[Analysis, list[Candidate]]:
+        """The analysis of a question and every candidate answer with its features (bench/fit_ranker.py)."""
+        analysis = self.analyse(question)
+        index = self._open(store)
+        terms = [w for w in question.words if stem(w) not in self._filler and len(w) > 1]
+        hits = index.search(terms, limit=40)
+        if analysis.services:
+            hits += index.search(terms, services=analysis.services, limit=40)
+        seen: dict[int, Hit] = {}
+        for h in hits:
+            if h.id not in seen or h.bm25 < seen[h.id].bm25:
+                seen[h.id] = h
+        hits = sorted(seen.values(), key=lambda h: h.bm25)
+        out: list[Candidate] = []
+        best_bm25 = min((h.bm25 for h in hits), default=-1.0) or -1.0
+        for rank, h in enumerate(hits):
+            out.extend(self._read(analysis, h, rank, best_bm25))
+        out.extend(self._graph_candidates(analysis, graph_answer, hits))
+        self._agreement(out)
+        for c in out:
+            c.score = self.ranker.score(c.features)
+        out.sort(key=lambda c: -c.score)
+        return analysis, out
+
+    def _open(self, store):
+        if self._index is None:
+            self._index = open_index(store, self.vocab)
+        return self._index
+
+    # ------------------------------------------------------------ question analysis
+
+    def analyse(self, question: Question) -> Analysis:
+        """The expected answer type, qualifier, services and attribute words of a question."""
+        text = question.text
+        lex = self.lexicon
+        cues = lex.answer_types(text)
+        first = question.words[0] if question.words else ""
+        yesno = (first in lex.cues.get("asksYesNo", ()) and not _WH.match(text)) or (
+            not _WH.match(text) and text.rstrip().endswith("?") and bool(re.search(r"\bby default\s*\?$", text, re.I)))
+        if yesno:
+            expected = "yesno"
+        elif "range" in cues:
+            expected = "range"
+        else:
+            typed = [c for c in cues if c not in ("name", "range")]
+            dimension = question.dimension
+            if typed:
+                expected = typed[0]
+            elif dimension in ("Duration",):
+                expected = "duration"
+            elif dimension in ("Count",):
+                expected = "count"
+            elif dimension:
+                expected = "quantity"
+            elif "name" in cues or _WH.match(text) and not re.search(r"\bhow\b", text, re.I):
+                expected = "name"
+            else:
+                expected = "quantity"
+        hits, scope = self.graph.services_named(question)
+        named = [h.iri for h in hits]
+        covered = {i for h in hits for i in range(h.start, h.end)}
+        words = {stem(w) for w in question.words}
+        attribute = [stem(w) for i, w in enumerate(question.words)
+                     if i not in covered and stem(w) not in self._filler and len(w) > 1]
+        qualifier, _explicit = self.graph._wanted_qualifier(question)
+        return Analysis(question, expected, cues, qualifier, scope, named, attribute, words)
+
+    # ------------------------------------------------------------ candidates from a statement
+
+    def _read(self, a: Analysis, h: Hit, rank: int, best_bm25: float) -> list[Candidate]:
+        read = self._spans.get(h.text)         # spans depend on the text alone
+        if read is None:
+            read = self._spans[h.text] = read_spans(h.text)
+        text, spans = read
+        low = text.lower()
+        toks = [(stem(m.group()), m.start()) for m in re.finditer(r"[A-Za-z0-9@/]+", text)]
+        attr = set(a.attribute)
+        attr_pos = [p for s, p in toks if s in attr]
+        text_stems = {s for s, _p in toks}
+        context_stems = {stem(w) for w in re.findall(r"[A-Za-z0-9]+", f"{h.headings} {h.parents}")}
+        scope = set(a.services)
+        named = set(a.named)
+        base = {
+            "bm25": h.bm25 / best_bm25 if best_bm25 else 0.0,
+            "rank": 1.0 / (1 + rank),
+            "svc_direct": float(bool(h.direct & scope)),
+            "svc_named_direct": float(bool(h.direct & named)),
+            "svc_around": float(bool(h.around & scope) and not h.direct & scope),
+            "svc_other": float(bool(scope) and bool(h.direct) and not (h.direct | h.around) & scope),
+            "svc_none": float(not scope),
+            "attr_cov": len(attr & text_stems) / len(attr) if attr else 0.0,
+            "attr_ctx": len(attr & context_stems) / len(attr) if attr else 0.0,
+            "negated": float(self.lexicon.has("negation", low)),
+            "short_line": float(len(text.split()) <= 12),
+        }
+        cue_spans = {name: [(m.start(), m.end()) for m in self.lexicon.find(name, low)]
+                     for name in ("cueMaximum", "cueMinimum", "cueDefault")}
+        out: list[Candidate] = []
+        for sp in spans:
+            c = Candidate(sp.type, sp.value, h, sp, sp.quantity, sp.low, sp.high)
+            f = dict(base)
+            self._span_features(a, c, text, low, attr_pos, f, cue_spans)
+            c.features = f
+            out.append(c)
+        if a.expected == "yesno":
+            out.append(self._yesno(a, h, text, low, base))
+        return out
+
+    def _span_features(self, a: Analysis, c: Candidate, text: str, low: str, attr_pos: list[int],
+                       f: dict[str, float], cue_spans: dict[str, list[tuple[int, int]]]) -> None:
+        sp = c.span
+        f[f"t:{a.expected}:{c.type}"] = 1.0
+        f["fit"] = float(c.type in _FITS.get(a.expected, ()))
+        for cue in a.cues:
+            f[f"c:{cue}:{c.type}"] = 1.0
+        want_dim = _DIMENSION_OF_TYPE.get(a.expected) or a.question.dimension
+        q = c.quantity or c.low
+        if q is not None and want_dim:
+            dims = {q.dimension, *( ("Rate",) if q.dimension == "DataRate" else ())}
+            f["dim_fit"] = float(want_dim in dims or (want_dim == "Throughput" and q.dimension in ("Rate", "DataRate")))
+            f["dim_bad"] = 1.0 - f["dim_fit"]
+        if attr_pos:
+            d = min(abs(p - sp.start) for p in attr_pos)
+            f["near"] = 1.0 / (1.0 + d / 12.0)
+            f["after_attr"] = float(any(p < sp.start for p in attr_pos))
+        words = re.findall(r"[A-Za-z0-9]+", c.value)
+        if words:
+            inq = sum(1 for w in words if stem(w) in a.words)
+            f["in_question"] = inq / len(words)
+            f["all_in_question"] = float(inq == len(words))
+        f["len"] = min(len(words), 12) / 12.0
+        f["marked"] = float(sp.marked)
+        for name, want in (("cueMaximum", "maximum"), ("cueMinimum", "minimum"), ("cueDefault", "default")):
+            spans = cue_spans.get(name, ())
+            hit = any(sp.start - 30 <= e <= sp.start for _b, e in spans) or (
+                name == "cueDefault" and any(sp.end <= b <= sp.end + 25 for b, _e in spans))
+            f[name] = float(hit)
+            if hit:
+                f["qual_match" if a.qualifier == want else "qual_other"] = 1.0
+            elif want == "default" and a.qualifier == "default":
+                f["default_missing"] = 1.0
+
+    def _yesno(self, a: Analysis, h: Hit, text: str, low: str, base: dict) -> Candidate:
+        """A yes or no from the statement's polarity: a denial or an off state says no."""
+        negative = self.lexicon.has("negation", low) or self.lexicon.has("offState", low)
+        asked_negative = self.lexicon.has("negation", a.question.text.lower())
+        value = "no" if negative != asked_negative else "yes"
+        f = dict(base)
+        f["t:yesno:yesno"] = 1.0
+        f["fit"] = 1.0
+        f["yes" if value == "yes" else "no"] = 1.0
+        f["on_state"] = float(self.lexicon.has("onState", low))
+        return Candidate("yesno", value, h, None, features=f)
+
+    # ------------------------------------------------------------ candidates from the graph
+
+    def _graph_candidates(self, a: Analysis, answer: Answer, hits: list[Hit]) -> list[Candidate]:
+        """The graph's own answer: each answer item of kg.answer.Answerer, as one candidate."""
+        out = []
+        if answer.status not in ("answered", "conflict"):
+            return out
+        for i, item in enumerate(answer.answers[:3]):
+            c = Candidate("graph", item.value, None, None, item.quantity, item=item)
+            f = {"graph": 1.0, "graph_first": float(i == 0), "graph_conflict": float(answer.status == "conflict"),
+                 "graph_score": min(answer.score, 12.0) / 12.0,
+                 f"t:{a.expected}:graph": 1.0, "svc_none": float(not a.services)}
+            if item.quantity is not None and (_DIMENSION_OF_TYPE.get(a.expected) or a.question.dimension):
+                want = _DIMENSION_OF_TYPE.get(a.expected) or a.question.dimension
+                f["dim_fit"] = float(item.quantity.dimension == want)
+            c.features = f
+            out.append(c)
+        return out
+
+    def _agreement(self, cands: list[Candidate]) -> None:
+        """How many notes state the same value: a feature of every candidate."""
+        notes: dict[tuple, set[str]] = {}
+        for c in cands:
+            if c.hit is not None and c.type not in ("clause", "phrase"):
+                notes.setdefault(c.key(), set()).add(c.hit.note)
+        for c in cands:
+            n = len(notes.get(c.key(), ()))
+            if c.item is not None:
+                n = max(n, c.item.agreeing_notes)
+            c.features["agree"] = min(n, 4) / 4.0
+
+    # ------------------------------------------------------------ the decision
+
+    def decide(self, a: Analysis, cands: list[Candidate], graph_answer: Answer) -> Answer:
+        """The best candidate, unless it scores under the abstention threshold."""
+        q = a.question
+        if getattr(graph_answer, "unknown_service", False):
+            return graph_answer         # "kafka retention": no note names that service; say so
+        if graph_answer.status in ("answered", "conflict") and \
+                min(graph_answer.score, 12.0) / 12.0 >= self.ranker.graph_trust:
+            return graph_answer
+        if not cands or self.ranker.confidence(cands[0].score, cands[1].score if len(cands) > 1 else None,
+                                               cands[0].features) < self.ranker.threshold:
+            return self._abstain(a, cands, graph_answer)
+        best = cands[0]
+        if best.type == "range" and a.expected not in ("range", "duration") and a.qualifier in ("maximum", "minimum"):
+            # "at most" over a stated range: its upper end ("1 to 5 minutes" -> 5 minutes)
+            end = best.high if a.qualifier == "maximum" else best.low
+            best = Candidate("quantity", format_quantity(end), best.hit, best.span, end, features=best.features,
+                             score=best.score)
+        if best.item is not None:
+            if graph_answer.status == "conflict" or best.features.get("graph_first"):
+                return graph_answer
+            return Answer(q.text, "answered", graph_answer.message, [best.item])
+        same = [c for c in cands if c.key() == best.key() and c.hit is not None]
+        sources: list[Source] = []
+        for c in same:
+            s = _source(c.hit)
+            if s not in sources:
+                sources.append(s)
+        sources.sort(key=lambda s: (s.note, s.line))
+        converted = None
+        if q.target_unit and best.quantity is not None:
+            try:
+                converted = convert(best.quantity, q.target_unit)
+            except ValueError:
+                converted = None
+        service = self._service_label(a, best.hit)
+        attribute = " ".join(w for w in q.words if stem(w) in set(a.attribute)) or best.type
+        item = AnswerItem(service, attribute, a.qualifier or "stated", None, best.value, best.quantity,
+                          converted, sources, max((s.date for s in sources if s.date), default=None))
+        item.kind = best.type
+        item.low, item.high = best.low, best.high
+        return Answer(q.text, "answered", f"{service} {attribute}: {best.value}", [item])
+
+    def _service_label(self, a: Analysis, hit: Hit) -> str:
+        for iri in [*a.named, *a.services]:
+            if iri in hit.direct or iri in hit.around:
+                return self.vocab.service_label(iri)
+        for iri in sorted(hit.direct) or sorted(hit.around):
+            return self.vocab.service_label(iri)
+        return self.vocab.service_label(a.named[0]) if a.named else ""
+
+    def _abstain(self, a: Analysis, cands: list[Candidate], graph_answer: Answer) -> Answer:
+        q = a.question
+        if graph_answer.status == "not_found" and graph_answer.message.startswith("No service"):
+            return graph_answer
+        lines, seen = [], set()
+        for c in cands:
+            if c.hit is not None and c.hit.id not in seen:
+                seen.add(c.hit.id)
+                lines.append(f"{_source(c.hit).note}:{c.hit.line}  {' '.join(c.hit.text.split())[:100]}")
+            if len(lines) == 3:
+                break
+        subject = ", ".join(self.vocab.service_label(i) for i in a.named) or "that"
+        what = " ".join(w for w in q.words if stem(w) in set(a.attribute)) or "this"
+        message = f"The notes say nothing about the {what} of {subject}." if a.named else \
+            f"The notes say nothing that answers '{q.text}'."
+        return Answer(q.text, "not_found", message + (" Closest lines follow." if lines else ""),
+                      suggestions=lines)
+
+
+def _source(h: Hit) -> Source:
+    return Source(h.path.rsplit("/", 1)[-1], h.line, h.end_line, h.text, h.date)
+
+
+def format_range(low: Quantity, high: Quantity) -> str:
+    return f"{format_quantity(low)} to {format_quantity(high)}"
