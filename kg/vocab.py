@@ -38,6 +38,7 @@ class Concept:
     inverse: str = ""           # relations: the label of the other direction
     two_way: bool = False       # relations: paths may follow it both ways
     comment: str = ""
+    definition: str = ""        # skos:definition: what the concept is or does, in one line
     colour: str = ""            # categories: kg:colour, the fill of their services in diagrams
     entry: tuple[str, int, str] | None = None     # (file, line, text) where the concept's entry starts
 
@@ -100,6 +101,13 @@ class Vocabulary:
     def narrower(self, iri: str) -> list[str]:
         return [k for k, c in self.services.items() if iri in c.broader]
 
+    def definition(self, iri: str) -> str:
+        """The skos:definition of a concept of any scheme ("" when it has none)."""
+        for group in (self.services, self.categories, self.kinds, self.contexts, self.qualifiers, self.relations):
+            if iri in group:
+                return group[iri].definition
+        return ""
+
 
 def _scheme_of(c: Concept) -> str:
     if KG + "Service" in c.types or KG + "Feature" in c.types or KG + "ServiceScheme" in c.schemes:
@@ -159,7 +167,9 @@ def load_vocabulary(paths: list[Path] | None = None) -> Vocabulary:
                 c.dimensions.add(value[len(KG):] if value.startswith(KG) else value)
             elif p == KG + "twoWay":
                 c.two_way = value == "true"
-            elif p in (RDFS + "comment", SKOS + "definition") and not c.comment:
+            elif p == SKOS + "definition" and not c.definition:
+                c.definition = value
+            elif p == RDFS + "comment" and not c.comment:
                 c.comment = value
         for iri, entry in _entries(path, data).items():
             if iri in concepts and concepts[iri].entry is None:
