@@ -521,7 +521,12 @@ def sparql(
     if not is_endpoint(db):
         ensure_ingested(db)
     with open_db(db) as store:
-        data = format_results(store.query(text), "json" if as_json else fmt)
+        try:
+            data = format_results(store.query(text), "json" if as_json else fmt)
+        except OSError as error:      # results stream lazily: a SERVICE call fails while they are read
+            from kg.errors import QueryFailed
+
+            raise QueryFailed(str(error).split("\n")[0][:200]) from None
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
 

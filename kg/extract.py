@@ -21,8 +21,6 @@ from kg.units import Quantity, QuantityMatch, find_quantities
 from kg.namespaces import KG
 from kg.vocab import KindFinder, KindHit, Mention, PhraseFinder, Vocabulary, content_stems
 
-EXTRACTOR_VERSION = "1"
-
 _CLAUSE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])|;\s+|\s+\|\s+")
 _NEGATION = re.compile(
     r"\b(?:can[’']?t|cannot|canot|can not|won[’']?t|doesn[’']?t|don[’']?t|isn[’']?t|aren[’']?t|not|no|never|"
@@ -759,4 +757,4 @@ def extract_claims(note: Note, vocab: Vocabulary) -> Extraction:
     return Extractor(vocab).extract(note)
 
 
-__all__ = ["EXTRACTOR_VERSION", "Extraction", "Extractor", "IntegrationClaim", "LimitClaim", "extract_claims"]
+__all__ = ["Extraction", "Extractor", "IntegrationClaim", "LimitClaim", "extract_claims"]

@@ -83,3 +83,54 @@ def test_a_failed_update_leaves_the_previous_graph(folder, tmp_path, monkeypatch
     with pytest.raises(StoreWriteFailed):
         ingest(db, folder)
     assert stats(db) == before
+
+
+# ---------------------------------------------------------------- the version is the code's digest
+
+def test_the_version_is_a_digest_of_the_extraction_code():
+    from kg.version import extraction_files
+
+    files = extraction_files()
+    names = {p.name for p in files}
+    assert {"notes.py", "units.py", "graph.py", "vocab.py"} <= names
+    assert "extract.py" in names or any(p.parent.name == "extract" for p in files)   # a module or a package
+    assert "errors.py" not in names and "answer.py" not in names      # messages and answering shape no graph
+
+
+def test_an_edit_to_the_extraction_code_re_extracts_every_note(folder, tmp_path, monkeypatch):
+    import kg.ingest
+    from kg.version import extraction_files, extraction_version
+
+    code = tmp_path / "code"
+    code.mkdir()
+    copies = []
+    for path in extraction_files():
+        (code / path.name).write_bytes(path.read_bytes())
+        copies.append(code / path.name)
+    monkeypatch.setattr(kg.ingest, "extraction_version", lambda digest: extraction_version(digest, copies))
+    db = tmp_path / "store"
+    ingest(db, folder)
+    assert len(ingest(db, folder).unchanged) == 2
+    with open(code / "units.py", "a", encoding="utf-8") as handle:
+        handle.write("\n# an edit\n")
+    report = ingest(db, folder)
+    assert (len(report.updated), report.unchanged) == (2, [])
+    assert len(ingest(db, folder).unchanged) == 2            # and once re-extracted, it is current
+
+
+def test_an_edit_to_a_vocabulary_re_extracts_every_note(folder, tmp_path):
+    from kg.resources import vocabulary_paths
+    from kg.vocab import load_vocabulary
+
+    onto = tmp_path / "onto"
+    onto.mkdir()
+    for path in vocabulary_paths():
+        (onto / path.name).write_bytes(path.read_bytes())
+    db = tmp_path / "store"
+    with open_store(db, write=True) as store:
+        ingest_paths(store, [folder], vocab=load_vocabulary(sorted(onto.glob("*.ttl"))))
+    services = onto / "services.ttl"
+    services.write_text(services.read_text(encoding="utf-8") + "\n# curated: a comment\n", encoding="utf-8")
+    with open_store(db, write=True) as store:
+        report = ingest_paths(store, [folder], vocab=load_vocabulary(sorted(onto.glob("*.ttl"))))
+    assert (len(report.updated), report.unchanged) == (2, [])
