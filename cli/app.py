@@ -282,6 +282,9 @@ def connect(
     if fmt or output:
         from kg.export import choose_format
 
+        from cli.output import check_target
+
+        check_target(output)
         drawing = choose_format(output, fmt, kinds=("diagram",), command="connect", default="svg")
         _refuse_binary_to_terminal(drawing, output)
     ensure_ingested(db)
@@ -425,6 +428,9 @@ def export(
     from cli.ask import ensure_ingested, open_db
     from cli.output import write_output
 
+    from cli.output import check_target
+
+    check_target(output)
     chosen = choose_format(output, fmt, kinds=("rdf", "diagram", "cards"))
     _refuse_binary_to_terminal(chosen, output)
     vocab = None

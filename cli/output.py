@@ -17,6 +17,31 @@ def _umask() -> int:
     return mask
 
 
+def check_target(path: str | None) -> None:
+    """Refuse, before any work, an output that is a link or exists and is not a regular file.
+
+    Raises:
+        OutputIsLink: the target is a symbolic link.
+        OutputNotRegular: a folder, device, named pipe or socket.
+        OutputFailed: the target cannot be examined.
+    """
+    if not path or path == "-":
+        return
+    target = Path(path)
+    if target.is_symlink():
+        raise OutputIsLink(path)
+    try:
+        kind = file_kind(target.stat().st_mode)
+    except FileNotFoundError:
+        kind = None
+    except OSError as error:
+        raise OutputFailed(path, error.strerror or str(error)) from None
+    if kind is not None:
+        raise OutputNotRegular(path, kind)
+    if path.endswith(os.sep):
+        raise OutputNotRegular(path, "a folder")
+
+
 def write_output(path: str, data: bytes, *, force: bool = False) -> None:
     """Write `data` to `path` ("-" for stdout).
 
@@ -36,19 +61,8 @@ def write_output(path: str, data: bytes, *, force: bool = False) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
+    check_target(path)
     target = Path(path)
-    if target.is_symlink():
-        raise OutputIsLink(path)
-    try:
-        kind = file_kind(target.stat().st_mode)
-    except FileNotFoundError:
-        kind = None
-    except OSError as error:
-        raise OutputFailed(path, error.strerror or str(error)) from None
-    if kind is not None:
-        raise OutputNotRegular(path, kind)
-    if path.endswith(os.sep):
-        raise OutputNotRegular(path, "a folder")
     if target.exists() and not force:
         raise OutputExists(path)
     folder = target.parent if str(target.parent) else Path(".")

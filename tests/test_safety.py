@@ -152,9 +152,12 @@ def test_export_never_replaces_a_device_or_a_folder(bundled_db, tmp_path):
     assert (result.exit_code, result.stdout) == (1, "")
     assert "is a device, not a regular file" in result.stderr and "--force" not in result.stderr
     assert stat.S_ISCHR(os.stat(device).st_mode)
-    result = runner.invoke(app, ["export", "-o", str(tmp_path), "-f", "turtle", "--db", str(bundled_db)])
-    assert result.exit_code == 1 and "is a folder, not a regular file" in result.stderr
-    assert "--force" not in result.stderr
+    for args in (["-f", "turtle"], []):           # named as the target's kind, not as a missing extension
+        result = runner.invoke(app, ["export", "-o", str(tmp_path), *args, "--db", str(bundled_db)])
+        assert result.exit_code == 1 and "is a folder, not a regular file" in result.stderr
+        assert "--force" not in result.stderr
+        result = runner.invoke(app, ["export", "-o", str(device), *args, "--db", str(bundled_db)])
+        assert result.exit_code == 1 and "is a device" in result.stderr
 
 
 @pytest.mark.parametrize("name", ["map.pdf", "x.docx", "graph"])
