@@ -11,10 +11,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import json
 import os
 import re
-import shutil
 import sys
 import time
 from dataclasses import dataclass
@@ -98,6 +96,8 @@ def lock_holder(path: Path) -> str:
     A writer records its process id and command in the lock file and clears them when it
     lets go; readers record nothing, so an empty file or a dead process means "another kg process".
     """
+    import json
+
     try:
         text = lock_path_of(path).read_text(encoding="utf-8", errors="replace").strip()
         record = json.loads(text) if text else {}
@@ -162,6 +162,8 @@ def lock_store(path: Path, *, exclusive: bool, timeout: float = LOCK_TIMEOUT, on
                 on_wait(lock_holder(path), waited)
             time.sleep(0.05)
     if exclusive:
+        import json         # json and shutil are for writers: `kg ask` never imports them
+
         with contextlib.suppress(OSError):
             handle.seek(0)
             handle.truncate()
@@ -271,6 +273,9 @@ def build_store(path: Path, fill: Callable[["EmbeddedStore"], T], *, on_wait: Lo
         StoreIsAFile, NotAStore: `path` cannot hold a store.
         StoreLocked, StoreWriteFailed: as for writes.
     """
+    import json
+    import shutil
+
     check_writable_location(path)
     lock = lock_store(path, exclusive=True, timeout=lock_timeout, on_wait=on_wait)
     try:
