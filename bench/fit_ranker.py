@@ -1,7 +1,7 @@
-"""Fit the answer ranker's weights and abstention threshold; write kg/ranker.json.
+"""Fit the answer ranker's weights and its graph-trust cut; write kg/ranker.json.
 
 usage: python bench/fit_ranker.py --corpus ../shared/corpus [--corpus-db DIR] [--bundled-db DIR]
-                                  [--epochs N] [--dry-run]
+                                  [--epochs N] [--min-abstention F] [--dry-run]
 
 Training data: the corpus's train split (its ask.jsonl rows whose repository SPLIT names `train`,
 and its unanswerable questions) and kg's own tests/gold/ask.jsonl on the bundled notes. The test
@@ -10,9 +10,12 @@ candidate is right when its answer text states an expected value, by the corpus 
 matcher (corpus/../tools/units.py) for corpus rows and by canonical value for kg's gold.
 
 The fit is listwise: for each question, a softmax over its candidates, maximising the probability
-of the right ones, with L2 regularisation (numpy, full-batch Adam). The abstention threshold is the
-score that maximises the sum of Hits@1 on answerable questions and abstention on unanswerable ones.
-The same data and seed give the same file.
+of the right ones, with L2 regularisation (numpy, full-batch Adam). One candidate of every question
+is "nil" (the notes do not say): it is the right one for an unanswerable question; answerable
+questions none of whose candidates is right are left out. Unanswerable questions are weighted up until the fit abstains on
+at least --min-abstention of them (0.9), and the graph-trust cut (the score at which the graph's own
+answer to a quantity question stands) is chosen with the weights. The same data and seed give the
+same file.
 """
 
 from __future__ import annotations
@@ -97,105 +100,90 @@ def collect(reader: Reader, store, rows, unanswerable, right):
     return groups
 
 
-def fit(groups, *, epochs: int, l2: float, lr: float = 0.05, seed: int = 0):
+def _matrix(groups):
     names = sorted({k for feats, _y, _ans in groups for f in feats for k in f})
     col = {k: i for i, k in enumerate(names)}
     mats = []
     for feats, labels, answerable in groups:
-        if not feats:
-            continue
         x = np.zeros((len(feats), len(names)))
         for r, f in enumerate(feats):
             for k, v in f.items():
                 x[r, col[k]] = v
-        mats.append((x, np.array(labels, dtype=float), answerable))
-    train = [(x, y) for x, y, ans in mats if ans and y.any()]
+        y = np.array(labels, dtype=float)
+        nil = np.array([f.get("nil", 0.0) for f in feats]) > 0
+        if not answerable:
+            y = nil.astype(float)       # "the notes do not say" is the right answer
+        elif not y.any():
+            continue                    # no candidate states the answer: nothing to learn from
+        mats.append((x, y, answerable, nil))
+    return names, col, mats
+
+
+def _softmax_fit(mats, n, *, epochs, l2, lr, seed, unanswerable_weight):
     rng = np.random.default_rng(seed)
-    w = rng.normal(0, 0.01, len(names))
+    w = rng.normal(0, 0.01, n)
     m = np.zeros_like(w)
     v = np.zeros_like(w)
+    weights = np.array([1.0 if ans else unanswerable_weight for _x, _y, ans, _n in mats])
+    total = weights.sum()
     for step in range(1, epochs + 1):
         grad = l2 * w
-        loss = 0.5 * l2 * float(w @ w)
-        for x, y in train:
+        for (x, y, _ans, _nil), g in zip(mats, weights):
             s = x @ w
             s -= s.max()
             p = np.exp(s)
             p /= p.sum()
-            target = y / y.sum()
-            grad += x.T @ (p - target) / len(train)
-            loss -= float(np.log((p * y).sum() + 1e-12)) / len(train)
+            grad += g * (x.T @ (p - y / y.sum())) / total
         m = 0.9 * m + 0.1 * grad
         v = 0.999 * v + 0.001 * grad * grad
         w -= lr * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
-        if step % 50 == 0 or step == epochs:
-            print(f"  epoch {step}: loss {loss:.4f}", file=sys.stderr)
-    weights = dict(zip(names, map(float, w)))
-    # abstention: a second model on the top candidate (its score, its margin over the runner-up,
-    # its features), fit to say whether the top candidate is right; the cut maximises the sum of
-    # Hits@1 on answerable questions and abstention on unanswerable ones
-    tops = []
-    for x, y, ans in mats:
-        s = x @ w
-        order = np.argsort(-s)
-        i = int(order[0])
-        margin = float(s[i] - s[order[1]]) if len(order) > 1 else 5.0
-        feats = {"score": float(s[i]), "margin": min(margin, 5.0), "bias": 1.0}
-        feats.update({"top:" + names[j]: float(x[i, j]) for j in np.nonzero(x[i])[0]})
-        tops.append((feats, bool(y[i]), ans))
-    a_names = sorted({k for f, _r, _a in tops for k in f})
-    a_col = {k: i for i, k in enumerate(a_names)}
-    xa = np.zeros((len(tops), len(a_names)))
-    for r, (f, _ok, _ans) in enumerate(tops):
-        for k, val in f.items():
-            xa[r, a_col[k]] = val
-    ya = np.array([1.0 if ok and ans else 0.0 for _f, ok, ans in tops])
-    wa = np.zeros(len(a_names))
-    m = np.zeros_like(wa)
-    v = np.zeros_like(wa)
-    for step in range(1, 801):
-        p = 1 / (1 + np.exp(-(xa @ wa)))
-        grad = xa.T @ (p - ya) / len(ya) + l2 * 5 * wa
-        m = 0.9 * m + 0.1 * grad
-        v = 0.999 * v + 0.001 * grad * grad
-        wa -= lr * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
-    z = xa @ wa
-    n_ans = sum(1 for _f, _r, a in tops if a) or 1
-    n_un = sum(1 for _f, _r, a in tops if not a) or 1
-    best = (-1.0, 0.0)
-    for t in sorted(set(z.tolist())):
-        # every question counts once: right answers plus right abstentions
-        hits = sum(1 for zz, (_f, r, a) in zip(z, tops) if a and r and zz >= t)
-        abst = sum(1 for zz, (_f, _r, a) in zip(z, tops) if not a and zz < t)
-        if hits + abst > best[0]:
-            best = (hits + abst, t)
-    below = [zz for zz in z.tolist() if zz < best[1]]
-    threshold = (max(below) + best[1]) / 2 if below else best[1] - 1e-3
-    hits = sum(1 for zz, (_f, r, a) in zip(z, tops) if a and r and zz >= threshold)
-    abst = sum(1 for zz, (_f, _r, a) in zip(z, tops) if not a and zz < threshold)
-    # graph trust: at or above this score the graph's own first answer stands (kg.answer's
-    # ranking of extracted facts), below it the ranker decides; the cut maximises right outcomes
-    graph_rows = []
-    gcol = col.get("graph_first")
-    scol = col.get("graph_score")
-    for (x, y, ans), zz in zip(mats, z):
-        g = None
-        if gcol is not None:
+    return w
+
+
+def _outcomes(mats, w, col, trust):
+    """(right answers, right abstentions, answerable, unanswerable) with the graph-trust cut."""
+    gcol, scol = col.get("graph_first"), col.get("graph_score")
+    hits = abst = n_ans = n_un = 0
+    for x, y, ans, nil in mats:
+        n_ans += ans
+        n_un += not ans
+        pick = None
+        if gcol is not None and scol is not None:
             rows = np.nonzero(x[:, gcol])[0]
-            if len(rows):
-                g = (float(x[rows[0], scol]), bool(y[rows[0]]))
-        ranker_ok = (bool(y[int(np.argmax(x @ w))]) and zz >= threshold) if ans else zz < threshold
-        graph_rows.append((g, ranker_ok, ans))
-    trust, best_right = 2.0, -1
-    for t in sorted({g[0] for g, _o, _a in graph_rows if g} | {2.0}):
-        right = sum((g[1] if ans else False) if (g and g[0] >= t) else ok for g, ok, ans in graph_rows)
-        if right > best_right:
-            trust, best_right = float(t), int(right)
-    top1 = int(sum(1 for _f, r, a in tops if a and r))
-    any_right = sum(1 for x, y, a in mats if a and y.any())
-    abstain = {k: float(val) for k, val in zip(a_names, wa)}
-    return weights, abstain, threshold, trust, {"answerable": n_ans, "with_graph_trust": best_right, "unanswerable": n_un, "top1_right": top1,
-                                         "fit_hits": hits, "fit_abstained": abst, "candidate_recall": any_right}
+            if len(rows) and x[rows[0], scol] >= trust and x[rows[0], col.get("quantity_question", gcol)] > 0:
+                pick = int(rows[0])
+        if pick is None:
+            pick = int(np.argmax(x @ w))
+        if ans:
+            hits += bool(y[pick]) and not nil[pick]
+        else:
+            abst += bool(nil[pick])
+    return hits, abst, n_ans, n_un
+
+
+def fit(groups, *, epochs: int, l2: float, min_abstention: float, lr: float = 0.05, seed: int = 0):
+    """Fit the weights for a few weights of the unanswerable questions, and the graph-trust cut; keep
+    the fit with the most right answers among those abstaining on at least `min_abstention`."""
+    names, col, mats = _matrix(groups)
+    best = None
+    for uw in (1.0, 2.0, 3.0, 5.0, 8.0):
+        w = _softmax_fit(mats, len(names), epochs=epochs, l2=l2, lr=lr, seed=seed, unanswerable_weight=uw)
+        cuts = sorted({float(x[r, col["graph_score"]]) for x, _y, _a, _n in mats if "graph_score" in col
+                       for r in np.nonzero(x[:, col["graph_first"]])[0]}) + [2.0]
+        for trust in cuts:
+            hits, abst, n_ans, n_un = _outcomes(mats, w, col, trust)
+            ok = abst >= min_abstention * n_un
+            key = (ok, hits + (abst if not ok else 0), abst)
+            if best is None or key > best[0]:
+                best = (key, uw, trust, w, hits, abst, n_ans, n_un)
+        print(f"  unanswerable weight {uw}: best so far {best[4]} right answers, {best[5]} abstentions",
+              file=sys.stderr)
+    _key, uw, trust, w, hits, abst, n_ans, n_un = best
+    top1 = sum(1 for x, y, ans, nil in mats if ans and y[int(np.argmax(x @ w))] and not nil[int(np.argmax(x @ w))])
+    recall = sum(1 for x, y, ans, nil in mats if ans and (y * ~nil).any())
+    return dict(zip(names, map(float, w))), float(trust), {
+        "answerable": n_ans, "unanswerable": n_un, "unanswerable_weight": uw, "fit_hits": int(hits),
+        "fit_abstained": int(abst), "top1_right_no_trust": int(top1), "candidate_recall": int(recall)}
 
 
 def main() -> None:
@@ -205,6 +193,8 @@ def main() -> None:
     ap.add_argument("--bundled-db", help="a store with the bundled notes ingested (else a temporary one)")
     ap.add_argument("--epochs", type=int, default=300)
     ap.add_argument("--l2", type=float, default=0.002)
+    ap.add_argument("--min-abstention", type=float, default=0.9,
+                    help="the share of unanswerable questions the fit must abstain on")
     ap.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
     a = ap.parse_args()
     started = time.perf_counter()
@@ -228,12 +218,12 @@ def main() -> None:
             groups += collect(reader, store, rows, unanswerable, right)
     print(f"{n_corpus} corpus and {len(groups) - n_corpus} bundled questions, "
           f"{sum(len(g[0]) for g in groups)} candidates", file=sys.stderr)
-    weights, abstain, threshold, trust, figures = fit(groups, epochs=a.epochs, l2=a.l2)
+    weights, trust, figures = fit(groups, epochs=a.epochs, l2=a.l2, min_abstention=a.min_abstention)
     print(json.dumps(figures))
     if not a.dry_run:
         meta = {"fitted_by": "bench/fit_ranker.py", "train": "corpus train split + tests/gold/ask.jsonl",
-                "epochs": a.epochs, "l2": a.l2, **figures}
-        write_ranker(Ranker(weights, threshold, meta, abstain, trust), WEIGHTS_PATH)
+                "epochs": a.epochs, "l2": a.l2, "min_abstention": a.min_abstention, **figures}
+        write_ranker(Ranker(weights, trust, meta), WEIGHTS_PATH)
         print(f"wrote {WEIGHTS_PATH.relative_to(ROOT)} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 

@@ -120,6 +120,8 @@ class StatementIndex:
             self.db.execute("ROLLBACK")
             raise
         self._notes = None
+        self._count = None
+        self.__dict__.pop("_idf", None)
         return len(changed) + len(gone)
 
     def _drop(self, note: str) -> None:
@@ -228,8 +230,26 @@ class StatementIndex:
                            frozenset(about[i][0]), frozenset(about[i][1])))
         return out
 
+    def idf(self, word: str) -> float:
+        """log(N / (1 + statements holding `word`)): how much a word tells statements apart."""
+        import math
+
+        cache = self.__dict__.setdefault("_idf", {})
+        if word not in cache:
+            term = _fts_word(word)
+            n = max(self.count(), 1)
+            try:
+                df = self.db.execute("SELECT COUNT(*) FROM fts WHERE fts MATCH ?", (f'"{term}"',)).fetchone()[0] \
+                    if term else n
+            except sqlite3.OperationalError:
+                df = n
+            cache[word] = math.log(n / (1 + df)) if df < n else 0.0
+        return cache[word]
+
     def count(self) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM statements").fetchone()[0]
+        if getattr(self, "_count", None) is None:
+            self._count = self.db.execute("SELECT COUNT(*) FROM statements").fetchone()[0]
+        return self._count
 
 
 # the body counts more than its headings and parents

@@ -10,7 +10,7 @@ The pipeline, for a question that is not a connection question:
    polarity, and the graph's own answer (the limit facts kg.answer.Answerer ranks);
 4. one ranker (kg.rank): a linear score over named features, with weights fitted on data by
    bench/fit_ranker.py and kept in kg/ranker.json; the best candidate answers, unless its score is
-   under the fitted abstention threshold, and then kg says the notes do not say, with the closest lines.
+   "nil" (the notes do not say, itself a scored candidate), and then kg says so, with the closest lines.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from kg.answer import Answer, AnswerItem, Answerer
-from kg.facts import Source
+from kg.facts import Source, service_and_features
 from kg.index import Hit, open_index
 from kg.lexicon import Lexicon, default_lexicon
 from kg.question import Question
@@ -43,6 +43,7 @@ _FITS = {
     "quantity": {"quantity", "count", "number", "range"},
     "name": {"ident", "phrase", "clause", "version", "number"},
 }
+_QUANTITY_TYPES = {"quantity", "count", "duration", "percentage", "money"}
 _DIMENSION_OF_TYPE = {"percentage": "Percentage", "money": "Money", "duration": "Duration"}
 _WH = re.compile(r"^\s*(?:what|which|who|whom|whose|where|when|why|how)\b", re.I)
 
@@ -59,6 +60,8 @@ class Analysis:
     named: list[str]                    # IRIs the question names itself
     attribute: list[str]                # stems of the words that are not the service or filler
     words: set[str] = field(default_factory=set)   # stems of every question word
+    described: list[str] = field(default_factory=list)  # services its words describe, when none is named
+    idf: dict[str, float] = field(default_factory=dict)  # attribute stem -> its idf in the statements
 
 
 @dataclass
@@ -122,13 +125,21 @@ class Reader:
         hits = sorted(seen.values(), key=lambda h: h.bm25)
         out: list[Candidate] = []
         best_bm25 = min((h.bm25 for h in hits), default=-1.0) or -1.0
+        # how informative each attribute word is: a rare word a line lacks says it is another matter
+        words = {stem(w): w for w in question.words}
+        analysis.idf = {s: index.idf(words.get(s, s)) for s in set(analysis.attribute)}
         for rank, h in enumerate(hits):
             out.extend(self._read(analysis, h, rank, best_bm25))
-        out.extend(self._graph_candidates(analysis, graph_answer, hits))
+        graph = self._graph_candidates(analysis, graph_answer, hits)
+        self._graph_read(graph, out)
+        out.extend(graph)
         self._agreement(out)
+        out.append(self._nil(analysis))
         for c in out:
             c.score = self.ranker.score(c.features)
-        out.sort(key=lambda c: -c.score)
+        # ties go to the earlier line of the earlier note, whatever order the store returned rows in
+        out.sort(key=lambda c: (-c.score, c.hit.path if c.hit else "", c.hit.line if c.hit else 0,
+                                c.span.start if c.span else -1, c.value))
         return analysis, out
 
     def _open(self, store):
@@ -148,11 +159,11 @@ class Reader:
             not _WH.match(text) and text.rstrip().endswith("?") and bool(re.search(r"\bby default\s*\?$", text, re.I)))
         if yesno:
             expected = "yesno"
-        elif "range" in cues:
-            expected = "range"
+        elif "range" in cues and not self.graph._wanted_qualifier(question)[1]:
+            expected = "range"          # "what range ... at most" asks for one end
         else:
             typed = [c for c in cues if c not in ("name", "range")]
-            dimension = question.dimension
+            dimension = question.dimension or self._kind_dimension(text)
             if typed:
                 expected = typed[0]
             elif dimension in ("Duration",):
@@ -171,8 +182,46 @@ class Reader:
         words = {stem(w) for w in question.words}
         attribute = [stem(w) for i, w in enumerate(question.words)
                      if i not in covered and stem(w) not in self._filler and len(w) > 1]
+        described: list[str] = []
+        if not named:
+            described = self._described(attribute)
+            scope = [iri for d in described for iri in service_and_features(self.vocab, d)]
         qualifier, _explicit = self.graph._wanted_qualifier(question)
-        return Analysis(question, expected, cues, qualifier, scope, named, attribute, words)
+        return Analysis(question, expected, cues, qualifier, scope, named, attribute, words, described)
+
+    def _kind_dimension(self, text: str) -> str | None:
+        """The dimension of a limit kind the question names ("timeout": a duration), if one."""
+        for hit in self.graph.kinds.find(text):
+            dims = self.vocab.kinds[hit.iri].dimensions if hit.iri in self.vocab.kinds else set()
+            if len(dims) == 1:
+                return next(iter(dims))
+        return None
+
+    def _described(self, stems: list[str], keep: int = 2) -> list[str]:
+        """Services a question describes instead of naming ("the managed key service"): those whose
+        one-line definitions share the most informative of its words (idf-weighted overlap)."""
+        table = self.vocab.derived.get("definition-stems")
+        if table is None:
+            import math
+
+            postings: dict[str, set[str]] = {}
+            for iri, c in self.vocab.services.items():
+                text = f"{c.definition} {' '.join(c.labels)}"
+                for w in {stem(t) for t in re.findall(r"[A-Za-z0-9]+", text)}:
+                    if w not in self._filler and len(w) > 2:
+                        postings.setdefault(w, set()).add(iri)
+            n = max(len(self.vocab.services), 1)
+            table = {w: (math.log(n / len(s)), s) for w, s in postings.items()}
+            self.vocab.derived["definition-stems"] = table
+        scores: dict[str, float] = {}
+        for w in set(stems):
+            idf, services = table.get(w, (0.0, ()))
+            if len(services) > 12:
+                continue            # a word most definitions share names nothing
+            for iri in services:
+                scores[iri] = scores.get(iri, 0.0) + idf
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [iri for iri, sc in ranked[:keep] if sc > 0]
 
     # ------------------------------------------------------------ candidates from a statement
 
@@ -197,9 +246,11 @@ class Reader:
             "svc_around": float(bool(h.around & scope) and not h.direct & scope),
             "svc_other": float(bool(scope) and bool(h.direct) and not (h.direct | h.around) & scope),
             "svc_none": float(not scope),
+            "svc_described": float(bool(a.described) and bool((h.direct | h.around) & scope)),
             "attr_cov": len(attr & text_stems) / len(attr) if attr else 0.0,
             "attr_ctx": len(attr & context_stems) / len(attr) if attr else 0.0,
             "negated": float(self.lexicon.has("negation", low)),
+            **self._missing(a, text_stems | context_stems),
             "short_line": float(len(text.split()) <= 12),
         }
         cue_spans = {name: [(m.start(), m.end()) for m in self.lexicon.find(name, low)]
@@ -208,16 +259,26 @@ class Reader:
         for sp in spans:
             c = Candidate(sp.type, sp.value, h, sp, sp.quantity, sp.low, sp.high)
             f = dict(base)
-            self._span_features(a, c, text, low, attr_pos, f, cue_spans)
+            self._span_features(a, c, text, low, toks, f, cue_spans)
             c.features = f
             out.append(c)
         if a.expected == "yesno":
             out.append(self._yesno(a, h, text, low, base))
         return out
 
-    def _span_features(self, a: Analysis, c: Candidate, text: str, low: str, attr_pos: list[int],
+    def _missing(self, a: Analysis, present: set[str]) -> dict[str, float]:
+        """The informative question words a statement lacks, and those it has (idf-weighted)."""
+        missing = [a.idf.get(s, 0.0) for s in set(a.attribute) if s not in present]
+        found = [a.idf.get(s, 0.0) for s in set(a.attribute) if s in present]
+        total = sum(missing) + sum(found)
+        return {"miss_idf_max": max(missing, default=0.0) / 10.0, "miss_idf_sum": min(sum(missing), 20.0) / 10.0,
+                "hit_idf_sum": min(sum(found), 20.0) / 10.0, "cov_idf": sum(found) / total if total else 0.0}
+
+    def _span_features(self, a: Analysis, c: Candidate, text: str, low: str, toks: list[tuple[str, int]],
                        f: dict[str, float], cue_spans: dict[str, list[tuple[int, int]]]) -> None:
         sp = c.span
+        attr = set(a.attribute)
+        attr_pos = [p for s, p in toks if s in attr]
         f[f"t:{a.expected}:{c.type}"] = 1.0
         f["fit"] = float(c.type in _FITS.get(a.expected, ()))
         for cue in a.cues:
@@ -232,12 +293,18 @@ class Reader:
             d = min(abs(p - sp.start) for p in attr_pos)
             f["near"] = 1.0 / (1.0 + d / 12.0)
             f["after_attr"] = float(any(p < sp.start for p in attr_pos))
+            # the attribute words within a few words of the value: the value a list gives for them
+            local = {s for s, p in toks if sp.start - 60 <= p <= sp.end + 30 and s in attr}
+            f["local_cov"] = len(local) / len(attr)
         words = re.findall(r"[A-Za-z0-9]+", c.value)
         if words:
             inq = sum(1 for w in words if stem(w) in a.words)
             f["in_question"] = inq / len(words)
             f["all_in_question"] = float(inq == len(words))
-        f["len"] = min(len(words), 12) / 12.0
+        n = len(words)
+        bucket = "1" if n <= 1 else "2-3" if n <= 3 else "4-6" if n <= 6 else "7+"
+        f[f"len{bucket}"] = 1.0
+        f[f"len{bucket}:{a.expected}"] = 1.0
         f["marked"] = float(sp.marked)
         for name, want in (("cueMaximum", "maximum"), ("cueMinimum", "minimum"), ("cueDefault", "default")):
             spans = cue_spans.get(name, ())
@@ -272,6 +339,7 @@ class Reader:
             c = Candidate("graph", item.value, None, None, item.quantity, item=item)
             f = {"graph": 1.0, "graph_first": float(i == 0), "graph_conflict": float(answer.status == "conflict"),
                  "graph_score": min(answer.score, 12.0) / 12.0,
+                 "quantity_question": float(a.expected in _QUANTITY_TYPES),
                  f"t:{a.expected}:graph": 1.0, "svc_none": float(not a.services)}
             if item.quantity is not None and (_DIMENSION_OF_TYPE.get(a.expected) or a.question.dimension):
                 want = _DIMENSION_OF_TYPE.get(a.expected) or a.question.dimension
@@ -279,6 +347,25 @@ class Reader:
             c.features = f
             out.append(c)
         return out
+
+    def _graph_read(self, graph: list[Candidate], read: list[Candidate]) -> None:
+        """A graph fact whose value was also read from one of its own source lines takes that
+        reading's statement features (search rank, attribute words, services) beside its own."""
+        for g in graph:
+            lines = {(s.note, s.line) for s in g.item.sources}
+            same = [c for c in read if c.key() == g.key() and (_source(c.hit).note, c.hit.line) in lines]
+            if same:
+                best = max(same, key=lambda c: c.features.get("bm25", 0.0))
+                for k, v in best.features.items():
+                    g.features.setdefault(k, v)
+                g.features["graph_read"] = 1.0
+
+    def _nil(self, a: Analysis) -> Candidate:
+        """The answer "the notes do not say", a candidate like the others."""
+        f = {"nil": 1.0, f"nil:{a.expected}": 1.0, "nil:named": float(bool(a.named)),
+             "nil:described": float(bool(a.described)), "nil:qualifier": float(a.qualifier is not None),
+             "nil:idf": min(sum(a.idf.values()), 30.0) / 10.0}
+        return Candidate("nil", "", None, features=f)
 
     def _agreement(self, cands: list[Candidate]) -> None:
         """How many notes state the same value: a feature of every candidate."""
@@ -295,16 +382,22 @@ class Reader:
     # ------------------------------------------------------------ the decision
 
     def decide(self, a: Analysis, cands: list[Candidate], graph_answer: Answer) -> Answer:
-        """The best candidate, unless it scores under the abstention threshold."""
+        """The best candidate; "nil" first means the notes do not say."""
         q = a.question
         if getattr(graph_answer, "unknown_service", False):
             return graph_answer         # "kafka retention": no note names that service; say so
-        if graph_answer.status in ("answered", "conflict") and \
+        if a.expected in _QUANTITY_TYPES and graph_answer.status in ("answered", "conflict") and \
                 min(graph_answer.score, 12.0) / 12.0 >= self.ranker.graph_trust:
-            return graph_answer
-        if not cands or self.ranker.confidence(cands[0].score, cands[1].score if len(cands) > 1 else None,
-                                               cands[0].features) < self.ranker.threshold:
+            return graph_answer         # the graph's facts are quantities: they answer quantity questions
+        if a.expected == "range":
+            # a range question never gets a lone maximum: the best range read, or the graph's two ends
+            joined = self._graph_range(graph_answer)
+            ranges = [c for c in cands if c.type == "range"][:1] or ([joined] if joined is not None else [])
+        if not cands or cands[0].type == "nil":
             return self._abstain(a, cands, graph_answer)
+        cands = [c for c in cands if c.type != "nil"]
+        if a.expected == "range" and ranges:
+            cands = ranges + [c for c in cands if c is not ranges[0]]
         best = cands[0]
         if best.type == "range" and a.expected not in ("range", "duration") and a.qualifier in ("maximum", "minimum"):
             # "at most" over a stated range: its upper end ("1 to 5 minutes" -> 5 minutes)
@@ -335,6 +428,23 @@ class Reader:
         item.kind = best.type
         item.low, item.high = best.low, best.high
         return Answer(q.text, "answered", f"{service} {attribute}: {best.value}", [item])
+
+    def _graph_range(self, answer: Answer) -> Candidate | None:
+        """The graph's maximum and minimum of one limit, as one range candidate."""
+        items = answer.answers if answer.status == "answered" else []
+        top = [i for i in items if i.qualifier == "maximum" and i.quantity is not None]
+        low = [i for i in items if i.qualifier == "minimum" and i.quantity is not None]
+        if not top or not low or top[0].quantity.dimension != low[0].quantity.dimension:
+            return None
+        hi, lo = top[0], low[0]
+        if lo.quantity.canonical_value > hi.quantity.canonical_value:
+            return None
+        item = AnswerItem(hi.service, hi.attribute, "range", hi.context,
+                          f"{format_quantity(lo.quantity)} to {format_quantity(hi.quantity)}", None, None,
+                          sorted(set(lo.sources) | set(hi.sources), key=lambda s: (s.note, s.line)),
+                          hi.date or lo.date, "range", lo.quantity, hi.quantity)
+        return Candidate("range", item.value, None, None, None, lo.quantity, hi.quantity, item,
+                         features={"graph": 1.0})
 
     def _service_label(self, a: Analysis, hit: Hit) -> str:
         for iri in [*a.named, *a.services]:
