@@ -254,8 +254,9 @@ some into onto over under up down out about via using use""".split())
 _TOKEN = re.compile(r"[A-Za-z0-9@/]+(?:['’][a-z]+)?")
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    """A light English stemmer: plural and -ed/-ing endings, enough to match "messages" to "message"."""
+    """A light English stemmer (cached: the same words recur in every statement): plural and -ed/-ing endings, enough to match "messages" to "message"."""
     w = word.lower().replace("’", "'").strip("/")      # "/tmp" and "tmp" are one word
     if w.endswith("'s"):
         w = w[:-2]
