@@ -28,7 +28,7 @@ from pathlib import Path
 from kg.namespaces import KG, PROV
 from kg.store import sparql_iri
 
-INDEX_FORMAT = "4"          # bump when the table layout or what is indexed changes
+INDEX_FORMAT = "5"          # bump when the table layout or what is indexed changes
 
 _NOTES = f"""SELECT ?note ?sha ?version ?path ?date WHERE {{ GRAPH ?note {{
   ?note a <{KG}Note> ; <{KG}sha256> ?sha ; <{KG}extractorVersion> ?version ; <{KG}path> ?path .
@@ -104,7 +104,9 @@ class StatementIndex:
         rows = rows if rows is not None else store.select(_NOTES)
         have = {r[0]: (r[1], r[2]) for r in self.db.execute("SELECT iri, sha, version FROM notes")}
         want = {r["note"]: r for r in rows}
-        changed = [r for iri, r in want.items() if have.get(iri) != (r["sha"], r["version"])]
+        # in IRI order: statement ids (and so bm25 ties) must not depend on the order the store returns notes
+        changed = sorted((r for iri, r in want.items() if have.get(iri) != (r["sha"], r["version"])),
+                         key=lambda r: r["note"])
         gone = [iri for iri in have if iri not in want]
         if not changed and not gone:
             return 0
