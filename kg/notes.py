@@ -279,6 +279,31 @@ consume consumes subscribe subscribes support supports enable enables integrate 
 accesses across over under at into & + / , : ( - ⇒ → -> such per each every""".split())
 
 TrailingLabel = Callable[[str], "int | None"]
+_GLUE_FINDERS: dict[int, tuple[object, TrailingLabel]] = {}
+
+
+def glued_heading_finder(vocab=None) -> TrailingLabel:
+    """Where a service name that ends a line starts, by the vocabulary's service names (default:
+    kg's own), for splitting off a heading glued to the end of a bullet (see _glued_heading).
+
+    `kg ingest` and parse_note() read with the same finder, so they see the same statements.
+    """
+    from kg.vocab import PhraseFinder, default_vocabulary
+
+    vocab = vocab or default_vocabulary()
+    cached = _GLUE_FINDERS.get(id(vocab))
+    if cached is None or cached[0] is not vocab:
+        services = PhraseFinder({iri: c.labels for iri, c in vocab.services.items()})
+
+        def trailing_label(text: str) -> int | None:
+            stripped = clean_text(text).rstrip(" .")
+            found = services.find(stripped)
+            if found and found[-1].end == len(stripped):
+                raw_at = text.rfind(found[-1].label)
+                return raw_at if raw_at > 0 else None
+            return None
+        cached = _GLUE_FINDERS[id(vocab)] = (vocab, trailing_label)
+    return cached[1]
 
 
 class _Reader:
@@ -675,11 +700,12 @@ def parse_text(text: str, path: Path | str = "<text>", trailing_label: TrailingL
 
 
 def parse_note(path: Path, trailing_label: TrailingLabel | None = None) -> Note:
-    """Read and parse one note file (see parse_text).
+    """Read and parse one note file (see parse_text), splitting glued headings by kg's service
+    names unless `trailing_label` says otherwise, as `kg ingest` reads it.
 
     Raises:
         UnreadableNote: when the file cannot be read or is not text.
     """
     text, encoding = read_note(path)
-    note = parse_text(text, path, trailing_label)
+    note = parse_text(text, path, trailing_label or glued_heading_finder())
     return Note(note.path, note.statements, note.date, note.title, note.front_matter, encoding)

@@ -1,0 +1,133 @@
+"""One annotation of a statement: its quantities, service mentions, cue words and clauses, each
+found once and shared by every pass; and the note it is read in (carried-over subjects).
+
+Everything here is found lazily, on first use: most statements hold no quantity, and then their
+limit kinds and qualifier cues are never looked for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from kg.notes import Note, Statement
+from kg.units import QuantityMatch, find_quantities
+from kg.vocab import KindHit, Mention
+
+if TYPE_CHECKING:
+    from kg.extract.extractor import Extractor
+
+# a sentence end before a capital or digit, a semicolon, or a table cell's bar
+_CLAUSE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])|;\s+|\s+\|\s+")
+_PRONOUN_START = re.compile(r"^(?:they|it|these|those|this|that|both)\b", re.IGNORECASE)
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of each clause of `text`: sentences, semicolon parts and table cells."""
+    spans, start = [], 0
+    for m in _CLAUSE_SPLIT.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if b > a]
+
+
+@dataclass
+class NoteReading:
+    """A note being extracted: the extractor's matchers, and service mentions found per text
+    (a heading or parent bullet is read once however many statements sit under it)."""
+
+    x: "Extractor"
+    note: Note
+    found: dict[str, list[Mention]] = field(default_factory=dict)
+
+    def services_in(self, text: str) -> list[Mention]:
+        if text not in self.found:
+            self.found[text] = self.x.services.find(text)
+        return self.found[text]
+
+    def context_subject(self, st: Statement) -> str | None:
+        """The service the statement's parents or headings are about, innermost first."""
+        for text in (*reversed(st.parents), *reversed(st.headings)):
+            found = self.services_in(text)
+            if found:
+                return self.x.most_specific([m.iri for m in found])
+        return None
+
+    def antecedent(self, index: int) -> Statement | None:
+        """The statement a sentence starting with a pronoun refers to: the one just before it,
+        under the same headings and parents."""
+        statements = self.note.statements
+        st = statements[index]
+        if index == 0 or not _PRONOUN_START.match(st.text):
+            return None
+        prev = statements[index - 1]
+        return prev if (prev.headings, prev.parents) == (st.headings, st.parents) else None
+
+
+class Annotated:
+    """One statement with what the passes read in it, each found once."""
+
+    def __init__(self, reading: NoteReading, index: int, topic: str | None = None) -> None:
+        self.reading = reading
+        self.x = reading.x
+        self.index = index
+        self.statement: Statement = reading.note.statements[index]
+        self.text: str = self.statement.text
+        self.topic = topic          # the service the last heading that named one was about
+
+    @cached_property
+    def mentions(self) -> list[Mention]:
+        """The services the statement names, in order."""
+        return self.reading.services_in(self.text)
+
+    @cached_property
+    def quantities(self) -> list[QuantityMatch]:
+        return find_quantities(self.text)
+
+    @cached_property
+    def kinds(self) -> list[KindHit]:
+        """Words of limit kinds."""
+        return self.x.kinds.find(self.text)
+
+    @cached_property
+    def conditions(self) -> list[Mention]:
+        """Words of conditions (contexts), outside the quantities."""
+        return [m for m in self.x.contexts.find(self.text)
+                if not any(q.start <= m.start < q.end for q in self.quantities)]
+
+    @cached_property
+    def qualifier_cues(self) -> list[Mention]:
+        """Cue words of qualifiers ("up to", "default", "at least")."""
+        return self.x.qualifiers.find(self.text)
+
+    @cached_property
+    def active_cues(self) -> list[Mention]:
+        """Relation cue words in the active voice ("triggers", "->")."""
+        return self.x.active.find(self.text)
+
+    @cached_property
+    def passive_cues(self) -> list[Mention]:
+        """Relation cue words in the passive voice ("is triggered by")."""
+        return self.x.passive.find(self.text)
+
+    @cached_property
+    def clauses(self) -> list[tuple[int, int]]:
+        return clause_spans(self.text)
+
+    def clause_at(self, at: int) -> tuple[int, int]:
+        """The clause holding position `at` (the whole statement if none does)."""
+        return next(((a, b) for a, b in self.clauses if a <= at < b), (0, len(self.text)))
+
+    @cached_property
+    def context_subject(self) -> str | None:
+        return self.reading.context_subject(self.statement)
+
+    @cached_property
+    def antecedent(self) -> Statement | None:
+        return self.reading.antecedent(self.index)
+
+
+__all__ = ["Annotated", "NoteReading", "clause_spans"]

@@ -1,0 +1,220 @@
+"""Statement -> capabilities (yes/no, with a condition) and settings (a literal value).
+
+Each pass is a small class whose docstring states its rule; CAPABILITY_PASSES lists them in the
+order they run. A pass reads one clause of a statement with the service it is about and yields
+claims. The Extractor calls `extract_capabilities` once per note (kg/extract/extractor.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterator, Protocol
+
+from kg.notes import Note, Statement
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-/]*")
+_STOP = {"the", "a", "an", "of", "is", "are", "be", "been", "to", "in", "for", "and", "or", "it", "its", "with",
+         "on", "at", "by", "that", "this", "you", "your", "we", "can", "will", "also", "all", "any", "both", "only",
+         "just", "new", "per", "from", "as", "which", "there", "their", "they", "so", "do", "does", "not", "no",
+         "has", "have", "into", "using", "use", "via", "get", "set", "option", "options", "instead", "e.g", "eg",
+         "either", "each", "every", "than", "other", "others", "if", "when", "but", "type", "types", "mode"}
+_NEGATION = re.compile(r"\b(?:not|no|never|cannot|can[’']?t|doesn[’']?t|don[’']?t|isn[’']?t|aren[’']?t|won[’']?t|"
+                       r"unsupported|without)\b", re.IGNORECASE)
+_CLAUSE = re.compile(r"(?<=[.!?;])\s+|,\s+(?:but|while|whereas|however)\s+|\s+but\s+", re.IGNORECASE)
+# a state said of a feature by default: "encrypted by default", "automatically encrypted"
+_ON_BY_DEFAULT = re.compile(r"\b(?:by\s+default|automatically|out\s+of\s+the\s+box)\b", re.IGNORECASE)
+_OPTIONAL = re.compile(r"\b(?:can\s+be\s+(?:set|enabled|turned\s+on|configured)|must\s+be\s+(?:enabled|set|turned\s+on)|"
+                       r"optional(?:ly)?|opt[- ]in)\b", re.IGNORECASE)
+_DEFAULT_WORD = re.compile(r"\bdefault\b", re.IGNORECASE)
+_STATE_VERB = re.compile(r"\b(encrypt\w*|enabl\w*|replicat\w*|version\w*|log\w*|backed\s+up|backup\w*)\b", re.IGNORECASE)
+# "X supports Y", "X has no Y", "X does not support Y", "X works with Y"
+_SUPPORT = re.compile(r"\b(?:(?:does\s*n[o’']?t|do\s*n[o’']?t|not)\s+)?(?:supports?|supported|works?\s+with|has\s+no|have\s+no|"
+                      r"(?:is|are)\s+not\s+(?:supported|available)\s+(?:for|on|with))\b", re.IGNORECASE)
+_IPV4 = re.compile(r"(?<![\d.])((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})(?![\d.]|/\d)")
+
+
+def stems(text: str) -> tuple[str, ...]:
+    """Content words of `text`, lower-cased, hyphens and slashes dropped, common endings cut:
+    "Blue-Green deployments" -> ("bluegreen", "deploy"); "encrypted", "encryption" -> "encrypt"."""
+    out = []
+    for w in _WORD.findall(text):
+        w = w.lower().replace("’", "'")
+        if w in _STOP or len(w) < 2:
+            continue
+        w = re.sub(r"[-/'.]", "", w)
+        w = re.sub(r"(?:ments?|ions?|ing|ed|es|s)$", "", w) if len(w) > 5 else w
+        if w and w not in _STOP:
+            out.append(w)
+    return tuple(dict.fromkeys(out))
+
+
+def words_match(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    """How many words of `a` match a word of `b` (equal, or one a 5+ letter prefix of the other)."""
+    def same(x: str, y: str) -> bool:
+        return x == y or (min(len(x), len(y)) >= 5 and (x.startswith(y) or y.startswith(x)))
+    return sum(1 for x in a if any(same(x, y) for y in b))
+
+
+@dataclass(frozen=True)
+class CapabilityClaim:
+    """A statement that a service does, or does not, have a capability (under a condition)."""
+
+    service: str
+    feature: tuple[str, ...]      # stems of what it can or cannot do ("encrypt", "default")
+    positive: bool
+    condition: tuple[str, ...]    # stems of the condition it is said under ("onprem"), or ()
+    text: str                     # the words that name the feature, as written
+    statement: Statement
+    rule: str
+
+
+@dataclass(frozen=True)
+class SettingClaim:
+    """A literal value a note gives for a setting of a service (an address)."""
+
+    service: str
+    attribute: tuple[str, ...]    # stems of the words around the value
+    value: str
+    value_kind: str               # address
+    statement: Statement
+    rule: str
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause of a statement with what the passes need: its text and its service."""
+
+    text: str
+    statement: Statement
+    service: str | None           # named in the clause, else in the parents or headings
+    named: tuple[tuple[int, int], ...]   # spans of service names in the clause
+    before: tuple[tuple[int, str], ...] = ()   # (end, IRI) of each service named, in order
+    inherited: str | None = None  # the service of the parents or headings
+
+
+class Pass(Protocol):
+    def claims(self, clause: Clause) -> Iterator[CapabilityClaim | SettingClaim]: ...
+
+
+def _without(text: str, spans) -> str:
+    for a, b in sorted(spans, reverse=True):
+        text = text[:a] + " " + text[b:]
+    return text
+
+
+class DefaultState:
+    """A feature said to be on by default ("automatically encrypted", "encrypted by default") is a
+    positive capability "<feature> by default"; one said to be optional or to need turning on
+    ("default encryption can be set", "must be enabled", "not encrypted by default") is negative.
+    The feature is the state word itself (encrypt, enable, replicate, version, log, back up).
+    Its subject is a service named before the state word ("encrypted through KMS" names the
+    instrument, not the subject), else the one the parents or headings are about."""
+
+    name = "DefaultState"
+
+    def claims(self, clause: Clause) -> Iterator[CapabilityClaim]:
+        text = clause.text
+        verb = _STATE_VERB.search(text)
+        if verb is None:
+            return
+        subject = next((iri for end, iri in clause.before if end <= verb.start()), clause.inherited)
+        if subject is None:
+            return
+        on = _ON_BY_DEFAULT.search(text)
+        optional = _OPTIONAL.search(text)
+        if optional and _DEFAULT_WORD.search(text):
+            positive = False
+        elif on and not optional:
+            positive = not _NEGATION.search(text[:on.start()][-40:])
+        else:
+            return
+        feature = stems(verb.group(1))
+        if not feature or feature[0].startswith("enabl"):
+            # "enabled by default": the feature is the subject words before it
+            before = _without(text[:verb.start()], [s for s in clause.named if s[1] <= verb.start()])
+            feature = stems(before)[-2:]
+        if feature:
+            yield CapabilityClaim(subject, (*feature, "default"), positive, (), verb.group(1),
+                                  clause.statement, self.name)
+
+
+class Support:
+    """"X supports Y", "X works with Y" affirm that X can do Y; "X does not support Y", "X has no Y"
+    deny it. Y is the words after the cue in its clause; words before the cue that do not name
+    the service are the condition it is said under ("on-prem has no blue/green deployment")."""
+
+    name = "Support"
+
+    def claims(self, clause: Clause) -> Iterator[CapabilityClaim]:
+        text = clause.text
+        m = _SUPPORT.search(text)
+        if clause.service is None or m is None:
+            return
+        cue = m.group(0).lower()
+        positive = not (_NEGATION.search(cue) or _NEGATION.search(text[max(0, m.start() - 12):m.start()]))
+        obj = stems(text[m.end():])[:4]
+        if not obj:
+            return
+        condition = stems(_without(text[:m.start()], [s for s in clause.named if s[1] <= m.start()]))[-3:]
+        yield CapabilityClaim(clause.service, obj, positive, condition, text[m.end():].strip()[:80],
+                              clause.statement, self.name)
+
+
+class Address:
+    """An IPv4 address (not a CIDR block) is the value of the setting named by the other words
+    of its clause, URL path words included ("http://169.254.169.254/latest/meta-data/": metadata)."""
+
+    name = "Address"
+
+    def claims(self, clause: Clause) -> Iterator[SettingClaim]:
+        if clause.service is None:
+            return
+        for m in _IPV4.finditer(clause.text):
+            rest = _without(clause.text, [(m.start(), m.end()), *clause.named]).replace("http://", " ").replace("https://", " ")
+            attribute = stems(rest)
+            if attribute:
+                yield SettingClaim(clause.service, attribute, m.group(1), "address", clause.statement, self.name)
+
+
+CAPABILITY_PASSES: tuple[Pass, ...] = (DefaultState(), Support(), Address())
+
+
+def clauses_of(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _CLAUSE.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def extract_capabilities(note: Note, services_in: Callable[[str], list], context_subject: Callable[[Statement], str | None]
+                         ) -> tuple[list[CapabilityClaim], list[SettingClaim]]:
+    """Every capability and setting the note's statements state.
+
+    Args:
+        note: the parsed note.
+        services_in: text -> service mentions (with .iri, .start, .end), as the Extractor finds them.
+        context_subject: statement -> the service its parents or headings are about.
+    """
+    capabilities: list[CapabilityClaim] = []
+    settings: list[SettingClaim] = []
+    for st in note.statements:
+        if st.kind == "heading":
+            continue
+        inherited = None
+        for a, b in clauses_of(st.text):
+            text = st.text[a:b]
+            found = services_in(text)
+            inherited = inherited or context_subject(st)
+            service = found[0].iri if found else inherited
+            clause = Clause(text, st, service, tuple((m.start, m.end) for m in found),
+                            tuple((m.end, m.iri) for m in found), inherited)
+            for p in CAPABILITY_PASSES:
+                for claim in p.claims(clause):
+                    (capabilities if isinstance(claim, CapabilityClaim) else settings).append(claim)
+    return capabilities, settings
+
+
+__all__ = ["CAPABILITY_PASSES", "CapabilityClaim", "SettingClaim", "extract_capabilities", "stems", "words_match"]
