@@ -199,10 +199,11 @@ def facts(
     service: Annotated[str, typer.Argument(help="Service name, alias or abbreviation")],
     db: DbOption = None,
     as_json: JsonOption = False,
+    why: Annotated[bool, typer.Option("--why", help="Show the extraction passes that shaped each fact")] = False,
 ) -> None:
     """List every fact extracted about one service, with sources
 
-    Example: kg facts SQS
+    Example: kg facts SQS --why
     """
     from kg.facts import integration_facts, limit_facts, service_and_features
     from kg.match import resolve_service
@@ -218,12 +219,18 @@ def facts(
     with open_db(db) as store:
         limits = limit_facts(store, vocab, scope)
         integrations = integration_facts(store, vocab, scope)
+        passes = None
+        if why:
+            from kg.explain import explain_facts
+
+            passes = explain_facts(store, vocab, [*limits, *integrations])
     concept = vocab.services[iri]
     context_labels = {k: c.pref for k, c in vocab.contexts.items()}
     if as_json:
-        typer.echo(render.facts_json(concept.pref, iri, limits, integrations, context_labels))
+        typer.echo(render.facts_json(concept.pref, iri, limits, integrations, context_labels, passes))
     else:
-        typer.echo(render.facts_text(concept.pref, concept.alt[:4], limits, integrations, context_labels))
+        typer.echo(render.facts_text(concept.pref, concept.alt[:4], limits, integrations, context_labels,
+                                     passes))
 
 
 @app.command()

@@ -68,9 +68,16 @@ def _context_names(fact: "LimitFact", labels: dict[str, str]) -> str:
     return ", ".join(labels.get(c, c.rsplit("/", 1)[-1]) for c in fact.contexts)
 
 
+def _passes_text(passes: "tuple[str, ...] | None") -> str:
+    if passes is None:
+        return "        passes: unknown (the note changed since it was ingested: kg ingest)"
+    return f"        passes: {' > '.join(passes) or '(none recorded)'}"
+
+
 def facts_text(service_label: str, aliases: list[str], limits: "list[LimitFact]",
-               integrations: "list[IntegrationFact]", context_labels: dict[str, str]) -> str:
-    """A cheat-sheet listing: one line per attribute, qualifier and value, then its sources."""
+               integrations: "list[IntegrationFact]", context_labels: dict[str, str], why=None) -> str:
+    """A cheat-sheet listing: one line per attribute, qualifier and value, then its sources;
+    with `why` (kg.explain.FactPasses), the extraction passes behind each source."""
     out = [f"{service_label}" + (f" ({', '.join(aliases)})" if aliases else "")]
     if not limits and not integrations:
         out.append("  The notes state no limits or integrations about it.")
@@ -99,13 +106,18 @@ def facts_text(service_label: str, aliases: list[str], limits: "list[LimitFact]"
                 seen.add((s.note, s.line))
                 tag = f" [{ctx}]" if ctx else ""
                 out.append(f"      {_where(s)}{tag}  {' '.join(s.text.split())[:100]}")
+                if why is not None:
+                    out.append(_passes_text(why.limit(f, s)))
     if integrations:
         out.append(f"  Integrations ({len(integrations)}):")
         for i in sorted(integrations, key=lambda i: (i.source_label, i.target_label)):
             arrow = "->" if i.directed else "--"
             neg = "NOT " if i.negative else ""
             out.append(f"    {i.source_label} {arrow} {neg}{i.relation_label} {arrow} {i.target_label}")
-            out.extend(_sources_text(i.sources))
+            for s, line in zip(i.sources, _sources_text(i.sources)):
+                out.append(line)
+                if why is not None:
+                    out.append(_passes_text(why.integration(i, s)))
     return "\n".join(out)
 
 
@@ -113,9 +125,32 @@ def _source_json(s) -> dict:
     return {"note": s.note, "line": s.line, "text": s.text}
 
 
+def _with_passes(item: dict, fact, lookup) -> dict:
+    """`item` with a "passes" list in each source (null when the note changed since ingest)
+    and, for the fact, every pass of its sources in order."""
+    union: dict[str, None] = {}
+    for entry, s in zip(item["sources"], fact.sources):
+        passes = lookup(fact, s)
+        entry["passes"] = None if passes is None else list(passes)
+        union.update(dict.fromkeys(passes or ()))
+    item["passes"] = list(union)
+    return item
+
+
 def facts_json(service_label: str, iri: str, limits: "list[LimitFact]",
-               integrations: "list[IntegrationFact]", context_labels: dict[str, str]) -> str:
-    return to_json({
+               integrations: "list[IntegrationFact]", context_labels: dict[str, str], why=None) -> str:
+    """The JSON of `kg facts`; with `why` (kg.explain.FactPasses), "passes" lists too."""
+    out = _facts_dict(service_label, iri, limits, integrations, context_labels)
+    if why is not None:
+        out["limits"] = [_with_passes(item, f, why.limit) for item, f in zip(out["limits"], limits)]
+        out["integrations"] = [_with_passes(item, i, why.integration)
+                               for item, i in zip(out["integrations"], integrations)]
+    return to_json(out)
+
+
+def _facts_dict(service_label: str, iri: str, limits: "list[LimitFact]",
+                integrations: "list[IntegrationFact]", context_labels: dict[str, str]) -> dict:
+    return {
         "service": service_label, "iri": iri,
         "limits": [{"service": f.service_label, "attribute": f.attribute, "qualifier": f.qualifier,
                     "context": _context_names(f, context_labels) or None, "value": f.value,
@@ -127,7 +162,7 @@ def facts_json(service_label: str, iri: str, limits: "list[LimitFact]",
         "integrations": [{"from": i.source_label, "to": i.target_label, "relation": i.relation_label,
                           "directed": i.directed, "polarity": "negative" if i.negative else "positive",
                           "sources": [_source_json(s) for s in i.sources]} for i in integrations],
-    })
+    }
 
 
 # ---------------------------------------------------------------- kg ask
