@@ -624,8 +624,8 @@ class QualifierExact(LimitPass):
 
 
 class DropWordNumberStatedExactly(LimitPass):
-    """A number written as a word ("two layers") is a limit only with a cue or range ("up to
-    three times"); stated exactly, it is prose, not a limit."""
+    """A number written as a word ("two layers") is a limit only with a cue or range ("at most
+    four retries"); stated exactly, it is prose, not a limit."""
 
     decides = "drop"
 
@@ -795,7 +795,7 @@ class DropRestatedExact(LimitPass):
 
 
 class DropRepeatedLimit(LimitPass):
-    """A statement that says the same limit twice ("900 seconds (15 minutes)") states one."""
+    """A statement that says the same limit twice ("600 seconds (10 minutes)") states one."""
 
     decides = "drop"
 
