@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator, Protocol
 
+from kg.extract.words import NEGATION as _NEGATION
 from kg.notes import Note, Statement
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-/]*")
@@ -19,8 +20,6 @@ _STOP = {"the", "a", "an", "of", "is", "are", "be", "been", "to", "in", "for", "
          "just", "new", "per", "from", "as", "which", "there", "their", "they", "so", "do", "does", "not", "no",
          "has", "have", "into", "using", "use", "via", "get", "set", "option", "options", "instead", "e.g", "eg",
          "either", "each", "every", "than", "other", "others", "if", "when", "but", "type", "types", "mode"}
-_NEGATION = re.compile(r"\b(?:not|no|never|cannot|can[’']?t|doesn[’']?t|don[’']?t|isn[’']?t|aren[’']?t|won[’']?t|"
-                       r"unsupported|without)\b", re.IGNORECASE)
 _CLAUSE = re.compile(r"(?<=[.!?;])\s+|,\s+(?:but|while|whereas|however)\s+|\s+but\s+", re.IGNORECASE)
 # a state said of a feature by default: "encrypted by default", "automatically encrypted"
 _ON_BY_DEFAULT = re.compile(r"\b(?:by\s+default|automatically|out\s+of\s+the\s+box)\b", re.IGNORECASE)
