@@ -83,20 +83,12 @@ def bundled_rows():
 def collect(reader: Reader, store, rows, unanswerable, right):
     """One group per question: (feature dicts, labels, answerable)."""
     groups = []
-    for g in rows:
+    for g, answerable in [(g, True) for g in rows] + [(g, False) for g in unanswerable]:
         q = parse_question(g["question"])
         if q.kind != "limit":
             continue
-        graph_answer = reader.graph.answer(store, q)
-        _a, cands = reader.candidates(store, q, graph_answer)
-        groups.append(([c.features for c in cands], [right(c, g) for c in cands], True))
-    for g in unanswerable:
-        q = parse_question(g["question"])
-        if q.kind != "limit":
-            continue
-        graph_answer = reader.graph.answer(store, q)
-        _a, cands = reader.candidates(store, q, graph_answer)
-        groups.append(([c.features for c in cands], [False] * len(cands), False))
+        _a, cands = reader.candidates(store, q, reader.graph.answer(store, q))
+        groups.append(([c.features for c in cands], [answerable and right(c, g) for c in cands], answerable))
     return groups
 
 

@@ -11,9 +11,9 @@ compares those with the store's notes and re-reads only the notes that changed, 
 that are gone, and so serves the embedded store and a SPARQL server alike. `kg ingest` syncs it
 at its end, so `kg ask` normally finds it current after one cheap query of the notes.
 
-Why SQLite FTS5 and not bm25s: bench/index_choice.py measures both on the corpus (build time,
-query time, import cost). sqlite3 is in the standard library, imports in about a millisecond,
-keeps the index on disk (nothing to rebuild per process) and updates one note's rows in place.
+Why SQLite FTS5: sqlite3 is in the standard library, keeps the index on disk (nothing to
+rebuild per process) and replaces one note's rows in place. bm25s, the other candidate, has not
+been measured against it yet.
 """
 
 from __future__ import annotations
@@ -92,7 +92,13 @@ class StatementIndex:
         self.db.execute("PRAGMA journal_mode=WAL" if path else "PRAGMA journal_mode=MEMORY")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
+        self._forget_derived()
+
+    def _forget_derived(self) -> None:
+        """Drop what is derived from the rows (note paths, the statement count, idf): after a sync."""
         self._notes: dict[str, tuple[str, str | None]] | None = None
+        self._count: int | None = None
+        self._idf: dict[str, float] = {}
 
     def close(self) -> None:
         self.db.close()
@@ -121,9 +127,7 @@ class StatementIndex:
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
-        self._notes = None
-        self._count = None
-        self.__dict__.pop("_idf", None)
+        self._forget_derived()
         return len(changed) + len(gone)
 
     def _drop(self, note: str) -> None:
@@ -200,16 +204,6 @@ class StatementIndex:
             return []
         return self._hits(ranked)
 
-    def about(self, services: list[str], limit: int = 400) -> list[Hit]:
-        """Statements whose text mentions one of `services`, in note order."""
-        if not services:
-            return []
-        marks = ",".join("?" * len(services))
-        ranked = [(i, 0.0) for (i,) in self.db.execute(
-            f"SELECT DISTINCT id FROM about WHERE service IN ({marks}) AND direct = 1 ORDER BY id LIMIT ?",
-            [*services, limit])]
-        return self._hits(ranked)
-
     def _hits(self, ranked: list[tuple[int, float]]) -> list[Hit]:
         if not ranked:
             return []
@@ -236,7 +230,7 @@ class StatementIndex:
         """log(N / (1 + statements holding `word`)): how much a word tells statements apart."""
         import math
 
-        cache = self.__dict__.setdefault("_idf", {})
+        cache = self._idf
         if word not in cache:
             term = _fts_word(word)
             n = max(self.count(), 1)
@@ -249,7 +243,7 @@ class StatementIndex:
         return cache[word]
 
     def count(self) -> int:
-        if getattr(self, "_count", None) is None:
+        if self._count is None:
             self._count = self.db.execute("SELECT COUNT(*) FROM statements").fetchone()[0]
         return self._count
 

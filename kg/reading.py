@@ -24,7 +24,7 @@ from kg.index import Hit, open_index
 from kg.lexicon import Lexicon, default_lexicon
 from kg.question import Question
 from kg.rank import Ranker, load_ranker
-from kg.spans import Span, read_spans
+from kg.spans import Span, range_text, read_spans
 from kg.units import Quantity, convert, format_quantity
 from kg.vocab import Vocabulary, stem
 
@@ -384,7 +384,7 @@ class Reader:
     def decide(self, a: Analysis, cands: list[Candidate], graph_answer: Answer) -> Answer:
         """The best candidate; "nil" first means the notes do not say."""
         q = a.question
-        if getattr(graph_answer, "unknown_service", False):
+        if graph_answer.unknown_service:
             return graph_answer         # "kafka retention": no note names that service; say so
         if a.expected in _QUANTITY_TYPES and graph_answer.status in ("answered", "conflict") and \
                 min(graph_answer.score, 12.0) / 12.0 >= self.ranker.graph_trust:
@@ -440,7 +440,7 @@ class Reader:
         if lo.quantity.canonical_value > hi.quantity.canonical_value:
             return None
         item = AnswerItem(hi.service, hi.attribute, "range", hi.context,
-                          f"{format_quantity(lo.quantity)} to {format_quantity(hi.quantity)}", None, None,
+                          range_text(lo.quantity, hi.quantity), None, None,
                           sorted(set(lo.sources) | set(hi.sources), key=lambda s: (s.note, s.line)),
                           hi.date or lo.date, "range", lo.quantity, hi.quantity)
         return Candidate("range", item.value, None, None, None, lo.quantity, hi.quantity, item,
@@ -456,7 +456,7 @@ class Reader:
 
     def _abstain(self, a: Analysis, cands: list[Candidate], graph_answer: Answer) -> Answer:
         q = a.question
-        if graph_answer.status == "not_found" and graph_answer.message.startswith("No service"):
+        if graph_answer.unknown_service:
             return graph_answer
         lines, seen = [], set()
         for c in cands:
@@ -475,7 +475,3 @@ class Reader:
 
 def _source(h: Hit) -> Source:
     return Source(h.path.rsplit("/", 1)[-1], h.line, h.end_line, h.text, h.date)
-
-
-def format_range(low: Quantity, high: Quantity) -> str:
-    return f"{format_quantity(low)} to {format_quantity(high)}"

@@ -75,8 +75,7 @@ def _quantities(text: str, marked) -> list[Span]:
         if len(members) != 2:
             continue
         lo, hi = sorted(members, key=lambda m: m.start)
-        value = f"{format_quantity(lo.quantity)} to {format_quantity(hi.quantity)}"
-        out.append(Span("range", value, lo.start, hi.end, None, lo.quantity, hi.quantity,
+        out.append(Span("range", range_text(lo.quantity, hi.quantity), lo.start, hi.end, None, lo.quantity, hi.quantity,
                         _in_marked(lo.start, hi.end, marked)))
     return out
 
@@ -179,6 +178,11 @@ def _clauses(text: str, marked) -> list[Span]:
     if m and "," in m.group(1) and len(m.group(1).split()) <= MAX_SPAN_WORDS:
         out.append(Span("clause", m.group(1).strip(), m.start(1), m.end(1)))
     return out
+
+
+def range_text(low: Quantity, high: Quantity) -> str:
+    """A range as kg shows it: "1 minute to 14 days"."""
+    return f"{format_quantity(low)} to {format_quantity(high)}"
 
 
 def _in_marked(a: int, b: int, marked) -> bool:
