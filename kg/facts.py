@@ -274,9 +274,13 @@ SELECT ?f ?service ?attribute ?value ?kind ?path ?line ?end ?stext ?date WHERE {
 
 
 def _rows_for(store: EmbeddedStore, query: str, services: list[str] | None) -> list[dict]:
+    """The rows of `query` for `services`, in the order of their facts' IRIs (note, then position)
+    and source lines: which row's wording a merged fact shows must not depend on the store's order."""
     if services is None:
-        return store.select(query)
-    return [r for s in services for r in store.select(query, service=IRI(s))]
+        rows = store.select(query)
+    else:
+        rows = [r for s in services for r in store.select(query, service=IRI(s))]
+    return sorted(rows, key=lambda r: (_fact_order(r["f"]), r["path"], int(r["line"])))
 
 
 def capability_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str] | None) -> list[CapabilityFact]:
