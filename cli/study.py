@@ -16,7 +16,7 @@ from cli.app import DbOption, JsonOption, reports_errors
 ServiceOption = Annotated[Optional[list[str]], typer.Option(
     "--service", help="Only cards about this service and its features (repeatable)")]
 KindOption = Annotated[Optional[list[str]], typer.Option(
-    "--kind", help="Only this kind of card: limit, default, range or integration (repeatable)")]
+    "--kind", help="Only this kind of card: limit, default, range, setting, capability or integration (repeatable)")]
 SOURCES_SHOWN = 4
 
 
@@ -129,6 +129,8 @@ def verdict_text(card, answer: str, verdict) -> list[str]:
         head = "Right."
     elif not answer.strip():
         head = "Passed."
+    elif not verdict.understood:
+        head = "Not read as yes or no: answer yes or no."
     elif verdict.stale:
         head = f"Not quite: {verdict.matched.text} is what {_notes(verdict.matched.note_count)} say, but it is probably stale."
     else:
@@ -152,8 +154,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Print flashcards built from the graph, each answer cited
 
-        One card per fact (a limit, a default, a range, a service's integrations), whatever
-        notes state it; where notes disagree, the card shows every value and which is probably
+        One card per fact (a limit, a default, a range, a setting, a yes/no capability, a
+        service's integrations), whatever notes state it; where notes disagree, the card shows every value and which is probably
         current. Ids come from the fact, so the same graph gives the same cards. Export them
         with kg export --format anki (or cards-csv, cards-json).
 

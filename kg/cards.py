@@ -23,11 +23,15 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable, Iterable, Iterator
 
-from kg.check import FindingClaim, active_contexts, disagree, limit_slots, probable_current
-from kg.facts import IntegrationFact, LimitFact, Source, integration_facts, limit_facts
+from kg.capabilities import stems, words_match
+from kg.check import (FindingClaim, _share_name, active_contexts, capability_findings, disagree, limit_slots,
+                      probable_current, setting_findings)
+from kg.facts import (CapabilityFact, IntegrationFact, LimitFact, SettingFact, Source, capability_facts,
+                      integration_facts, limit_facts, setting_facts)
+from kg.lexicon import Lexicon, default_lexicon
 from kg.namespaces import KG, PROV
 from kg.store import EmbeddedStore
-from kg.units import UNITS, Quantity, format_quantity
+from kg.units import UNITS, Quantity, find_quantities, format_quantity
 from kg.vocab import Vocabulary
 
 _QUDT = "http://qudt.org/schema/qudt/"
@@ -39,7 +43,7 @@ class CardAnswer:
     """One answer the notes give to a card's question, with the lines that give it.
 
     `kind` tells `kg quiz` how to compare a typed answer: "quantity" (one value with units),
-    "range" (two), "services" (service names), "yesno" or "text".
+    "range" (two), "services" (service names), "yesno" (`yes` says which) or "text".
     """
 
     text: str
@@ -50,6 +54,7 @@ class CardAnswer:
     current: bool = True                    # False: a side of a disagreement that is probably stale
     note_count: int = 0
     conditions: str = ""                    # contexts every line stating it names, beyond the card's
+    yes: bool | None = None                 # for a "yesno" answer: is it yes?
 
     @property
     def date(self) -> str | None:
@@ -138,6 +143,13 @@ WHERE {{ GRAPH ?g {{
 }} }}
 """
 _QUDT_TO_SYMBOL = {u.qudt: u.symbol for u in UNITS.values()}
+_CAPABILITY_PASS_QUERY = f"""
+SELECT ?service ?feature ?condition ?polarity ?rule WHERE {{ GRAPH ?g {{
+  ?f a <{KG}Capability> ; <{KG}service> ?service ; <{KG}feature> ?feature ; <{KG}polarity> ?polarity ;
+     <{KG}extractedBy> ?rule .
+  OPTIONAL {{ ?f <{KG}condition> ?condition }}
+}} }}
+"""
 
 
 class FactSource:
@@ -156,6 +168,26 @@ class FactSource:
     @cached_property
     def integrations(self) -> list[IntegrationFact]:
         return integration_facts(self.store, self.vocab, self.services)
+
+    @cached_property
+    def capabilities(self) -> list[CapabilityFact]:
+        return capability_facts(self.store, self.vocab, self.services)
+
+    @cached_property
+    def settings(self) -> list[SettingFact]:
+        return setting_facts(self.store, self.vocab, self.services)
+
+    @cached_property
+    def capability_passes(self) -> dict[tuple, set[str]]:
+        """The extraction passes (kg:extractedBy) behind each capability, by the key
+        kg.facts.capability_facts merges on: (service, feature, condition, positive)."""
+        out: dict[tuple, set[str]] = {}
+        for r in self.store.select(_CAPABILITY_PASS_QUERY):
+            if self.in_scope(r["service"]):
+                key = (r["service"], tuple(r["feature"].split()), tuple((r.get("condition") or "").split()),
+                       not r["polarity"].endswith("negative"))
+                out.setdefault(key, set()).add(r["rule"])
+        return out
 
     @cached_property
     def ranges(self) -> list[tuple[RangeEnd, RangeEnd]]:
@@ -226,10 +258,11 @@ def _claims_answers(answers: list[CardAnswer], conflict: bool) -> tuple[tuple[Ca
     claims = [FindingClaim(a.text, None, None, list(a.sources)) for a in answers]
     current, why = probable_current(claims)
     if current is None:
-        return tuple(answers), "Unresolved: as many notes on each side and no dates; any of these is accepted."
+        return tuple(answers), ("Unresolved: as many notes on each side and no two dates to tell which is newer; "
+                                "any of these is accepted.")
     chosen = claims.index(current)
     marked = [CardAnswer(a.text, a.kind, a.quantities, a.services, a.sources, i == chosen, a.note_count,
-                         a.conditions) for i, a in enumerate(answers)]
+                         a.conditions, a.yes) for i, a in enumerate(answers)]
     marked.sort(key=lambda a: (not a.current, -a.note_count, a.text))
     if why == "newest":
         verdict = f"Probably current: {current.value} (the newest note, dated {current.date})."
@@ -379,6 +412,256 @@ def build_integration_cards(facts: FactSource) -> Iterator[Card]:
                    tags=facts.tags(service, "integration"))
 
 
+# ---------------------------------------------------------------- settings and capabilities
+
+YES, NO = "Yes", "No"      # how a yes/no card shows its answers (kg quiz accepts them as typed)
+_WORD_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'’\-/]*")
+_BLANK = "____"
+
+
+def _one_line(text: str) -> str:
+    """A note line as one line of words: whitespace collapsed, a leading bullet or number dropped."""
+    return re.sub(r"^(?:[-*•+>#]+|\d+[.)])\s*", "", " ".join(text.split()))
+
+
+def blank_values(text: str, values: Iterable[str], width: int = 200) -> str | None:
+    """`text` with every one of `values` replaced by a blank, cut to about `width` characters
+    around the first blank; None when no value occurs in it."""
+    line = _one_line(text)
+    found = [v for v in values if v and v in line]
+    if not found:
+        return None
+    for v in sorted(found, key=len, reverse=True):
+        line = line.replace(v, _BLANK)
+    at = line.index(_BLANK)
+    if len(line) > width:
+        start = max(0, at - width // 2)
+        line = ("…" if start else "") + line[start:start + width].strip() + ("…" if start + width < len(line) else "")
+    return line
+
+
+def build_setting_cards(facts: FactSource) -> Iterator[Card]:
+    """One card per setting (a literal value, such as an address): the settings kg check reads as
+    one (same service, value kind and attribute words sharing a name) are one card. The question
+    is the note line most notes state it by, with the value blanked: a setting's attribute is
+    stored only as word stems, and the line names it in the note's own words. Where
+    kg.check.setting_findings finds the values disagree, the card shows every value, each cited,
+    and the one kg.check.probable_current calls current. A line that keeps fewer than three
+    words once the value is blanked asks nothing and makes no card."""
+    vocab = facts.vocab
+    groups: list[list[SettingFact]] = []
+    for f in facts.settings:
+        for g in groups:
+            h = g[0]
+            if (vocab.root_service(h.service) == vocab.root_service(f.service) and h.value_kind == f.value_kind
+                    and _share_name(h.attribute, f.attribute)):
+                g.append(f)
+                break
+        else:
+            groups.append([f])
+    for group in groups:
+        by_value: dict[str, list[Source]] = {}
+        for f in group:
+            by_value.setdefault(f.value, []).extend(f.sources)
+        rep = max(group, key=lambda f: (len({s.note for s in by_value[f.value]}), len(f.sources), -group.index(f)))
+        front_line = None
+        for s in rep.sources:
+            front_line = blank_values(s.text, by_value)
+            if front_line and len(_WORD_TOKEN.findall(front_line)) >= 3:
+                break
+            front_line = None
+        if front_line is None:
+            continue
+        values = [_answer("text", v, (), srcs) for v, srcs in sorted(by_value.items())]
+        conflict = bool(setting_findings(group, vocab))
+        answers, verdict = _claims_answers(values, conflict)
+        front = f"{rep.service_label}: which {rep.value_kind} fills the blank? “{front_line}”"
+        yield Card(card_id("setting", vocab.root_service(rep.service), rep.value_kind, *rep.attribute), "setting",
+                   rep.service, rep.service_label, facts.category(rep.service), front, answers, conflict, verdict,
+                   tags=facts.tags(rep.service, "setting", "conflict" if conflict else ""))
+
+
+# a feature text that opens a list or an aside the line goes on to give ("the following engines:")
+_OPENS_LIST = re.compile(r"(?::|\bthe\s+following|\bas\s+follows|\bsuch\s+as|\bincluding|\bi\.\s?e\.?|\be\.\s?g\.?)\s*$",
+                         re.IGNORECASE)
+# words that point to something said elsewhere: "manage these keys", "see it"
+_POINTS_ELSEWHERE = re.compile(r"\b(?:it|them|they|these|those|this|the\s+following|above|below)\b", re.IGNORECASE)
+_TRAILING_NOISE = re.compile(r"(?:\s*(?:⇒|=>|->|→|…|\betc\b\.?|[.,;!]))+\s*$", re.IGNORECASE)
+_LEADING_NOISE = re.compile(r"^(?:[\s\-–—:•*,;]+)")
+_SUPPORT_PREPOSITION = re.compile(r"^(?:for|on|with|of|to)\s+", re.IGNORECASE)
+_PARTICIPLE = re.compile(r"^[A-Za-z]{2,}(?:ed|en|wn)$")
+_STATE_NOUN = re.compile(r"^[A-Za-z]{3,}(?:ion|ing|ment)$")
+_NEGATIVE_WORDS = re.compile(r"\b(?:not|no|never|cannot|can[’']?t|n[’']t)\b", re.IGNORECASE)
+
+
+def _complete(text: str, sources: Iterable[Source], cut: int = 78) -> str:
+    """A feature text the extractor cut at about 80 characters, completed from its note line up to
+    the end of its clause."""
+    if len(text) < cut:
+        return text
+    stem = text.rstrip("…").rstrip()
+    for s in sources:
+        line = _one_line(s.text)
+        at = line.find(stem)
+        if at >= 0:
+            rest = line[at + len(stem):]
+            end = re.search(r"[.;:!?](?:\s|$)|\s[-–—]\s|\(|$", rest)
+            return stem + rest[:end.start()]
+    return stem
+
+
+def _clean_feature(text: str) -> str:
+    text = _LEADING_NOISE.sub("", text)
+    previous = None
+    while previous != text:
+        previous = text
+        text = _TRAILING_NOISE.sub("", text).strip()
+        if text.endswith(")") and text.count("(") < text.count(")"):
+            text = text[:-1].rstrip()
+    return text
+
+
+def words_for(wanted: tuple[str, ...], text: str, slack: int = 4) -> str | None:
+    """The shortest run of words of `text` whose stems (kg.capabilities.stems) hold every one of
+    `wanted`, as written; None when there is none within len(wanted) + `slack` words."""
+    line = _one_line(text)
+    tokens = [(m, stems(m.group(0))) for m in _WORD_TOKEN.finditer(line)]
+    best = None
+    for i in range(len(tokens)):
+        for j in range(i, min(len(tokens), i + len(wanted) + slack)):
+            have = tuple(w for _m, st in tokens[i:j + 1] for w in st)
+            if words_match(wanted, have) == len(wanted):
+                if best is None or j - i < best[1] - best[0]:
+                    best = (i, j)
+                break
+    if best is None:
+        return None
+    return line[tokens[best[0]][0].start():tokens[best[1]][0].end()]
+
+
+def capability_question(fact: CapabilityFact, text: str, passes: set[str], lexicon: Lexicon) -> str | None:
+    """The yes/no question a capability asks, in the words of its note, or None when they make none.
+
+    The question follows the pass that read it. A default state asks "Is <service> encrypted by
+    default?" (a participle), "Is encryption on by default in <service>?" (a noun) or, when the
+    state word says what it is of elsewhere in the line ("inbound traffic is blocked by
+    default"), "Is inbound traffic blocked by default in <service>?"; a clause under "By
+    default, ..." asks whether it holds. "<service> supports X" asks "Does <service> support
+    X?"; a modal asks "Can <service> be X?" ("can be", "cannot be"), "Does <service> let you
+    X?" ("allows you to"), "Does <service> allow X?" (another "allows") or "Can <service> X?"
+    ("cannot X"). A denied default state is asked only when its line denies it in words
+    (a lexicon negation or off-state cue other than the state word itself): "disabled by default"
+    read as "not <disabled>" would ask the opposite question.
+
+    None for a feature that opens a list ("the following engines:"), points elsewhere ("manage
+    these keys"), holds or follows a quantity (a limit, asked by its limit card: "5500
+    requests per second can be achieved per prefix"), or names fewer than two words of
+    content (a default's state word excepted).
+    """
+    label = fact.service_label
+    if _OPENS_LIST.search(text) or _POINTS_ELSEWHERE.search(text):
+        return None
+    text = _clean_feature(text)
+    words = text.split()
+    if not words or any(not m.bare for m in find_quantities(text)):
+        return None
+    for s in fact.sources:
+        line = _one_line(s.text)
+        at = line.find(words[0])
+        if at > 0 and any(not m.bare for m in find_quantities(line[:at])):
+            return None        # "5500 requests per second can be achieved per prefix": an amount
+    if "default" in fact.feature:
+        if not fact.positive:
+            line = " ".join(s.text for s in fact.sources)
+            cues = [m.group(0).lower() for name in ("negation", "offState") for m in lexicon.find(name, line)]
+            if lexicon.has("offState", text) or not [c for c in cues if c != text.lower()]:
+                return None
+        if len(words) == 1:
+            state = words[0]
+            of = tuple(w for w in fact.feature if w != "default" and not words_match((w,), stems(state)))
+            said = next((w for s in fact.sources if (w := words_for(of, s.text))), None) if of else ""
+            if said is None or not (_PARTICIPLE.match(state) or _STATE_NOUN.match(state)):
+                return None
+            if said:
+                said = said[0].lower() + said[1:] if said[1:2].islower() else said
+                return f"Is {said} {state.lower()} by default in {label}?"
+            if _PARTICIPLE.match(state):
+                return f"Is {label} {state.lower()} by default?"
+            return f"Is {state.lower()} on by default in {label}?"
+        if len(words) > 2 and fact.positive and not lexicon.has("negation", text):
+            return f"True or false, of {label}: by default, {text}?"
+        return None
+    if len(stems(text)) < 2:
+        return None
+    if "Support" in passes:
+        return f"Does {label} support {_SUPPORT_PREPOSITION.sub('', text)}?"
+    if words[0].lower() == "be":
+        return f"Can {label} {text}?"
+    if _PARTICIPLE.match(words[0]) and fact.positive:
+        return f"Can {label} be {text}?"
+    if fact.positive and words[0].lower() == "you" and len(words) > 2 and words[1].lower() == "to":
+        return f"Does {label} let you {' '.join(words[2:])}?"
+    return f"Does {label} allow {text}?" if fact.positive else f"Can {label} {text}?"
+
+
+def build_capability_cards(facts: FactSource) -> Iterator[Card]:
+    """One yes/no card per capability a clear question can be asked of (capability_question).
+
+    A capability one note affirms and another denies (by kg.check.capability_findings) is one
+    card showing both answers, each cited, and the one kg.check.probable_current calls current;
+    its question comes from the side a question can be asked of, the affirmed one first. A
+    capability said under a condition ("on-prem has no blue/green") asks with the condition's
+    own words, and makes no card when they cannot be found in its line or point elsewhere
+    ("these can be served").
+    """
+    vocab, lexicon = facts.vocab, default_lexicon()
+    caps = facts.capabilities
+    parent = list(range(len(caps)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+    by_root: dict[str, list[int]] = {}
+    for n, f in enumerate(caps):
+        by_root.setdefault(vocab.root_service(f.service), []).append(n)
+    for members in by_root.values():
+        for i in members:
+            for j in members:
+                if caps[i].positive and not caps[j].positive and capability_findings([caps[i], caps[j]], vocab):
+                    parent[find(j)] = find(i)
+    groups: dict[int, list[CapabilityFact]] = {}
+    for n, f in enumerate(caps):
+        groups.setdefault(find(n), []).append(f)
+    for group in groups.values():
+        asked = None
+        for f in sorted(group, key=lambda f: (not f.positive, -len(f.sources), f.feature)):
+            passes = facts.capability_passes.get((f.service, f.feature, f.condition, f.positive), set())
+            front = capability_question(f, _complete(f.text, f.sources), passes, lexicon)
+            if front and f.condition:
+                said = next((w for s in f.sources if (w := words_for(f.condition, s.text))), None)
+                front = f"{front[:-1]} ({said})?" if said and not _POINTS_ELSEWHERE.search(said) else None
+            if front:
+                asked = (f, front)
+                break
+        if asked is None:
+            continue
+        rep, front = asked
+        values = []
+        for yes in (True, False):
+            sources = [s for f in group if f.positive == yes for s in f.sources]
+            if sources:
+                a = _answer("yesno", YES if yes else NO, (), sources)
+                values.append(CardAnswer(a.text, a.kind, sources=a.sources, note_count=a.note_count, yes=yes))
+        conflict = len(values) > 1
+        answers, verdict = _claims_answers(values, conflict)
+        yield Card(card_id("capability", rep.service, *rep.feature, "|", *rep.condition, YES if rep.positive else NO),
+                   "capability",
+                   rep.service, rep.service_label, facts.category(rep.service), front, answers, conflict, verdict,
+                   tags=facts.tags(rep.service, "capability", "conflict" if conflict else ""))
+
+
 @dataclass(frozen=True)
 class CardBuilder:
     """A function that makes one kind (or a few kinds) of card from the facts."""
@@ -390,6 +673,8 @@ class CardBuilder:
 CARD_BUILDERS: tuple[CardBuilder, ...] = (
     CardBuilder(("limit", "default"), build_limit_cards),
     CardBuilder(("range",), build_range_cards),
+    CardBuilder(("setting",), build_setting_cards),
+    CardBuilder(("capability",), build_capability_cards),
     CardBuilder(("integration",), build_integration_cards),
 )
 CARD_KINDS: tuple[str, ...] = tuple(k for b in CARD_BUILDERS for k in b.kinds)
@@ -528,6 +813,6 @@ def export_cards(store: EmbeddedStore, vocab: Vocabulary, fmt: str, *, services:
     return cards_json(cards).encode("utf-8")
 
 
-__all__ = ["ANKI_FIELDS", "CARD_BUILDERS", "CARD_KINDS", "Card", "CardAnswer", "CardBuilder", "FactSource",
-           "anki_package", "build_cards", "card_dict", "card_id", "cards_csv", "cards_json", "export_cards",
-           "source_line"]
+__all__ = ["NO", "YES", "ANKI_FIELDS", "CARD_BUILDERS", "CARD_KINDS", "Card", "CardAnswer", "CardBuilder", "FactSource",
+           "anki_package", "blank_values", "build_cards", "capability_question", "card_dict", "card_id", "cards_csv", "cards_json", "export_cards",
+           "source_line", "words_for"]

@@ -1,8 +1,9 @@
 """Quizzing on cards: typed answers checked by value, and a Leitner schedule kept per store.
 
 An answer is right when it means one of the card's accepted answers: the same quantity in any
-unit ("15 min" for 900 seconds, "256KB" for 256 KB), the same two ends of a range, or service
-names that are all among the card's. The review history is a small JSON file beside the store
+unit ("15 min" for 900 seconds, "256KB" for 256 KB), the same two ends of a range, service
+names that are all among the card's, yes or no (read by the lexicon's cue words), or a setting's
+value written the same way once case and punctuation are set aside. The review history is a small JSON file beside the store
 folder (for a SPARQL endpoint, in the user data directory, named by a digest of its URL),
 replaced atomically after each answer.
 """
@@ -19,8 +20,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from kg.cards import Card, CardAnswer
+from kg.cards import NO, YES, Card, CardAnswer
 from kg.errors import ReviewHistoryDamaged, ReviewHistoryWriteFailed
+from kg.lexicon import Lexicon, default_lexicon
 from kg.units import Quantity, find_quantities
 from kg.vocab import PhraseFinder, Vocabulary
 
@@ -36,6 +38,7 @@ class Verdict:
     right: bool
     matched: CardAnswer | None = None
     stale: bool = False          # it matched a value the notes state, but one that is probably stale
+    understood: bool = True      # False: a yes/no card's answer read as neither yes nor no
 
 
 def _same(a: Quantity, b: Quantity) -> bool:
@@ -79,12 +82,29 @@ def named_services(text: str, vocab: Vocabulary) -> set[str]:
     return {m.iri for m in finder.find(text)}
 
 
-def _yes_no(text: str) -> bool | None:
-    word = text.strip().lower().split()[:1]
-    if word and word[0] in ("yes", "y", "true"):
-        return True
-    if word and word[0] in ("no", "n", "false"):
+# cue sets a typed yes or no is read by (ontology/lexicon.ttl); answerYes and answerNo, the
+# bare answer words ("y", "true", "false"), are read when the lexicon has them
+YES_CUES = ("answerYes", "onState")
+NO_CUES = ("answerNo", "negation", "offState")
+
+
+def read_yes_no(text: str, lexicon: Lexicon | None = None) -> bool | None:
+    """Does a typed answer say yes (True), no (False) or neither (None)?
+
+    The words a yes/no card shows ("Yes", "No") are read as typed; otherwise a cue of the
+    lexicon's no-sets ("no", "not", "disabled") makes it no, else one of its yes-sets
+    ("enabled", "supported") makes it yes. No is read first: "not enabled" is no.
+    """
+    words = _normal(text)
+    if not words:
+        return None
+    if words in (_normal(YES), _normal(NO)):
+        return words == _normal(YES)
+    lexicon = lexicon or default_lexicon()
+    if any(lexicon.has(name, text) for name in NO_CUES):
         return False
+    if any(lexicon.has(name, text) for name in YES_CUES):
+        return True
     return None
 
 
@@ -92,13 +112,21 @@ def _normal(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
+def same_text(typed: str, value: str) -> bool:
+    """Is a typed answer the value, case, spacing and punctuation aside? The value may come
+    with other words around it ("it is 169.254.169.254", "http://169.254.169.254/")."""
+    t, v = _normal(typed), _normal(value)
+    return bool(t) and bool(v) and f" {v} " in f" {t} "
+
+
 def check_answer(card: Card, text: str, vocab: Vocabulary) -> Verdict:
     """Is `text` a right answer to `card`?
 
     Quantities compare by canonical value (any unit of the same dimension); a range needs both
     ends; a services card needs at least one service named and none that is not among its
-    answers (naming a service a note denies is wrong); yes/no and text answers compare their
-    words. An answer matching a value the notes state but call probably stale is wrong, and
+    answers (naming a service a note denies is wrong); a yes/no answer is read by read_yes_no
+    (neither yes nor no is wrong and not `understood`); a setting's value compares by
+    same_text. An answer matching a value the notes state but call probably stale is wrong, and
     says so.
     """
     if card.answers and card.answers[0].kind == "services":
@@ -106,6 +134,12 @@ def check_answer(card: Card, text: str, vocab: Vocabulary) -> Verdict:
         allowed = {s for a in card.answers for s in a.services}
         hit = next((a for a in card.answers if set(a.services) & named), None)
         return Verdict(bool(named) and named <= allowed, hit)
+    if card.answers and card.answers[0].kind == "yesno":
+        said = read_yes_no(text)
+        hit = next((a for a in card.answers if said is not None and a.yes == said), None)
+        if hit is None:
+            return Verdict(False, understood=said is not None or not text.strip())
+        return Verdict(hit.current, hit, stale=not hit.current)
     for answer in card.answers:
         if _matches(answer, text):
             return Verdict(answer.current, answer, stale=not answer.current)
@@ -117,9 +151,7 @@ def _matches(answer: CardAnswer, text: str) -> bool:
         return _matches_quantity(text, answer)
     if answer.kind == "range":
         return _matches_range(text, answer)
-    if answer.kind == "yesno":
-        return _yes_no(text) is not None and _yes_no(text) == (_yes_no(answer.text) or False)
-    return bool(_normal(text)) and _normal(text) == _normal(answer.text)
+    return same_text(text, answer.text)
 
 
 # ---------------------------------------------------------------- the schedule
@@ -252,5 +284,6 @@ def now_utc() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
-__all__ = ["LEITNER_BOXES", "Review", "ReviewHistory", "Verdict", "check_answer", "history_path",
-           "named_services", "next_review", "now_utc", "pick_cards", "typed_quantities"]
+__all__ = ["LEITNER_BOXES", "NO_CUES", "YES_CUES", "Review", "ReviewHistory", "Verdict", "check_answer",
+           "history_path", "named_services", "next_review", "now_utc", "pick_cards", "read_yes_no", "same_text",
+           "typed_quantities"]

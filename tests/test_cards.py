@@ -134,13 +134,13 @@ def test_selection_by_service_and_kind(flash_db, vocab):
 
 
 def test_a_new_kind_of_card_is_one_builder(flash_db, vocab, monkeypatch):
-    def capability_cards(facts):
+    def trivia_cards(facts):
         for f in facts.limits[:1]:
-            yield Card("x1", "capability", f.service, f.service_label, "Other", "Does it?",
-                       (CardAnswer("yes", "yesno", sources=tuple(f.sources)),))
-    monkeypatch.setattr("kg.cards.CARD_BUILDERS", (*CARD_BUILDERS, CardBuilder(("capability",), capability_cards)))
-    cards = cards_of(flash_db, vocab, kinds=["capability"])
-    assert [(c.kind, c.front) for c in cards] == [("capability", "Does it?")]
+            yield Card("x1", "trivia", f.service, f.service_label, "Other", "Does it?",
+                       (CardAnswer("yes", "yesno", sources=tuple(f.sources), yes=True),))
+    monkeypatch.setattr("kg.cards.CARD_BUILDERS", (*CARD_BUILDERS, CardBuilder(("trivia",), trivia_cards)))
+    cards = cards_of(flash_db, vocab, kinds=["trivia"])
+    assert [(c.kind, c.front) for c in cards] == [("trivia", "Does it?")]
 
 
 # ---------------------------------------------------------------- exports
