@@ -484,6 +484,8 @@ def build_setting_cards(facts: FactSource) -> Iterator[Card]:
 # a feature text that opens a list or an aside the line goes on to give ("the following engines:")
 _OPENS_LIST = re.compile(r"(?::|\bthe\s+following|\bas\s+follows|\bsuch\s+as|\bincluding|\bi\.\s?e\.?|\be\.\s?g\.?)\s*$",
                          re.IGNORECASE)
+# a feature cut before its object: "can be invoked directly through"
+_ENDS_OPEN = re.compile(r"\b(?:through|to|for|with|by|of|and|or|via|on|in|from|at|into|using|like)\s*$", re.IGNORECASE)
 # words that point to something said elsewhere: "manage these keys", "see it"
 _POINTS_ELSEWHERE = re.compile(r"\b(?:it|them|they|these|those|this|the\s+following|above|below)\b", re.IGNORECASE)
 _TRAILING_NOISE = re.compile(r"(?:\s*(?:⇒|=>|->|→|…|\betc\b\.?|[.,;!]))+\s*$", re.IGNORECASE)
@@ -491,7 +493,7 @@ _LEADING_NOISE = re.compile(r"^(?:[\s\-–—:•*,;]+)")
 _SUPPORT_PREPOSITION = re.compile(r"^(?:for|on|with|of|to)\s+", re.IGNORECASE)
 _PARTICIPLE = re.compile(r"^[A-Za-z]{2,}(?:ed|en|wn)$")
 _STATE_NOUN = re.compile(r"^[A-Za-z]{3,}(?:ion|ing|ment)$")
-_NEGATIVE_WORDS = re.compile(r"\b(?:not|no|never|cannot|can[’']?t|n[’']t)\b", re.IGNORECASE)
+QUESTION_WORDS_AT_MOST = 100
 
 
 def _complete(text: str, sources: Iterable[Source], cut: int = 78) -> str:
@@ -553,7 +555,9 @@ def capability_question(fact: CapabilityFact, text: str, passes: set[str], lexic
     (a lexicon negation or off-state cue other than the state word itself): "disabled by default"
     read as "not <disabled>" would ask the opposite question.
 
-    None for a feature that opens a list ("the following engines:"), points elsewhere ("manage
+    None for a feature longer than QUESTION_WORDS_AT_MOST characters (a sentence copied whole is
+    a line to read, not a question to answer), that stops before its object ("invoked directly
+    through"), that opens a list ("the following engines:"), points elsewhere ("manage
     these keys"), holds or follows a quantity (a limit, asked by its limit card: "5500
     requests per second can be achieved per prefix"), or names fewer than two words of
     content (a default's state word excepted).
@@ -563,7 +567,7 @@ def capability_question(fact: CapabilityFact, text: str, passes: set[str], lexic
         return None
     text = _clean_feature(text)
     words = text.split()
-    if not words or any(not m.bare for m in find_quantities(text)):
+    if not words or _ENDS_OPEN.search(text) or len(text) > QUESTION_WORDS_AT_MOST or any(not m.bare for m in find_quantities(text)):
         return None
     for s in fact.sources:
         line = _one_line(s.text)

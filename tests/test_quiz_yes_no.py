@@ -11,14 +11,14 @@ from kg.lexicon import load_lexicon
 from kg.quiz import check_answer, read_yes_no, same_text
 from kg.store import open_store
 
-NOTES = FIXTURES / "notes"
+STUDY = FIXTURES / "study"      # not under notes/: the extraction dump of the fixtures stays as committed
 
 
 @pytest.fixture(scope="module")
 def yes_no_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("quizyesno") / "store"
     with open_store(db, write=True) as store:
-        ingest_paths(store, [NOTES / "yes_no_and_settings_old.md", NOTES / "yes_no_and_settings_new.md"])
+        ingest_paths(store, [STUDY / "yes_no_and_settings_old.md", STUDY / "yes_no_and_settings_new.md"])
     return db
 
 
