@@ -485,7 +485,8 @@ def build_setting_cards(facts: FactSource) -> Iterator[Card]:
 _OPENS_LIST = re.compile(r"(?::|\bthe\s+following|\bas\s+follows|\bsuch\s+as|\bincluding|\bi\.\s?e\.?|\be\.\s?g\.?)\s*$",
                          re.IGNORECASE)
 # a feature cut before its object: "can be invoked directly through"
-_ENDS_OPEN = re.compile(r"\b(?:through|to|for|with|by|of|and|or|via|on|in|from|at|into|using|like)\s*$", re.IGNORECASE)
+_ENDS_OPEN = re.compile(r"\b(?:through|to|for|with|by|of|and|or|via|on|in|from|at|into|using|like|being|is|are|be|vs)\.?\s*$",
+                        re.IGNORECASE)
 # words that point to something said elsewhere: "manage these keys", "see it"
 _POINTS_ELSEWHERE = re.compile(r"\b(?:it|them|they|these|those|this|the\s+following|above|below)\b", re.IGNORECASE)
 _TRAILING_NOISE = re.compile(r"(?:\s*(?:⇒|=>|->|→|…|\betc\b\.?|[.,;!]))+\s*$", re.IGNORECASE)
@@ -513,7 +514,7 @@ def _complete(text: str, sources: Iterable[Source], cut: int = 78) -> str:
 
 
 def _clean_feature(text: str) -> str:
-    text = _LEADING_NOISE.sub("", text)
+    text = _LEADING_NOISE.sub("", text).split(": ", 1)[0]     # after a colon comes another sentence
     previous = None
     while previous != text:
         previous = text
@@ -541,7 +542,8 @@ def words_for(wanted: tuple[str, ...], text: str, slack: int = 4) -> str | None:
     return line[tokens[best[0]][0].start():tokens[best[1]][0].end()]
 
 
-def capability_question(fact: CapabilityFact, text: str, passes: set[str], lexicon: Lexicon) -> str | None:
+def capability_question(fact: CapabilityFact, text: str, passes: set[str], lexicon: Lexicon,
+                        condition: str | None = None, subject: bool = False) -> str | None:
     """The yes/no question a capability asks, in the words of its note, or None when they make none.
 
     The question follows the pass that read it. A default state asks "Is <service> encrypted by
@@ -551,7 +553,9 @@ def capability_question(fact: CapabilityFact, text: str, passes: set[str], lexic
     default, ..." asks whether it holds. "<service> supports X" asks "Does <service> support
     X?"; a modal asks "Can <service> be X?" ("can be", "cannot be"), "Does <service> let you
     X?" ("allows you to"), "Does <service> allow X?" (another "allows") or "Can <service> X?"
-    ("cannot X"). A denied default state is asked only when its line denies it in words
+    ("cannot X"). A condition that is the subject (`subject`: "output values can be referenced")
+    asks "In <service>, can output values be referenced ...?"; another one follows in brackets.
+    A denied default state is asked only when its line denies it in words
     (a lexicon negation or off-state cue other than the state word itself): "disabled by default"
     read as "not <disabled>" would ask the opposite question.
 
@@ -587,8 +591,7 @@ def capability_question(fact: CapabilityFact, text: str, passes: set[str], lexic
             if said is None or not (_PARTICIPLE.match(state) or _STATE_NOUN.match(state)):
                 return None
             if said:
-                said = said[0].lower() + said[1:] if said[1:2].islower() else said
-                return f"Is {said} {state.lower()} by default in {label}?"
+                return f"Is {_mid_sentence(said)} {state.lower()} by default in {label}?"
             if _PARTICIPLE.match(state):
                 return f"Is {label} {state.lower()} by default?"
             return f"Is {state.lower()} on by default in {label}?"
@@ -597,15 +600,56 @@ def capability_question(fact: CapabilityFact, text: str, passes: set[str], lexic
         return None
     if len(stems(text)) < 2:
         return None
+    aux, phrase = _ask_verb(fact, text, passes)
+    if not condition:
+        return f"{aux} {label} {phrase}?"
+    if not subject:
+        return f"{aux} {label} {phrase} ({condition})?"
+    said = _mid_sentence(condition)
+    if aux == "Does" and re.search(r"[^s]s$", said):
+        aux = "Do"          # "do WebSocket APIs support"
+    return f"In {label}, {aux.lower()} {said} {phrase}?"
+
+
+def _mid_sentence(words: str) -> str:
+    """Words that opened a line, as they read inside a sentence: "Output values" -> "output
+    values"; a name keeps its capitals ("AssumeRole", "WebSocket APIs", "SSL/TLS")."""
+    first = words.split()[0] if words.split() else ""
+    return words[0].lower() + words[1:] if re.fullmatch(r"[A-Z][a-z\-]+", first) else words
+
+
+def _ask_verb(fact: CapabilityFact, text: str, passes: set[str]) -> tuple[str, str]:
+    """The auxiliary and verb phrase of a capability question ("Does", "support X")."""
+    words = text.split()
     if "Support" in passes:
-        return f"Does {label} support {_SUPPORT_PREPOSITION.sub('', text)}?"
+        return "Does", f"support {_SUPPORT_PREPOSITION.sub('', text)}"
     if words[0].lower() == "be":
-        return f"Can {label} {text}?"
+        return "Can", text
     if _PARTICIPLE.match(words[0]) and fact.positive:
-        return f"Can {label} be {text}?"
+        return "Can", f"be {text}"
     if fact.positive and words[0].lower() == "you" and len(words) > 2 and words[1].lower() == "to":
-        return f"Does {label} let you {' '.join(words[2:])}?"
-    return f"Does {label} allow {text}?" if fact.positive else f"Can {label} {text}?"
+        return "Does", f"let you {' '.join(words[2:])}"
+    if fact.positive and any(re.search(r"\byou(?:\s+to)?\s+" + re.escape(words[0]), _one_line(s.text))
+                             for s in fact.sources):
+        return "Does", "let you " + re.sub(r"^to\s+", "", text)       # "lets you use", "enables you to"
+    return ("Does", f"allow {text}") if fact.positive else ("Can", text)
+
+
+def condition_words(fact: CapabilityFact, text: str) -> tuple[str, bool] | None:
+    """The words of a capability's condition as its line writes them, and whether they are the
+    subject of what it can do: they end right before the cue that leads to the feature ("Output
+    values can be referenced": subject; "Once configured, can be managed": not). None when the
+    line does not hold them, or they point elsewhere ("these can be served")."""
+    for s in fact.sources:
+        said = words_for(fact.condition, s.text)
+        if not said or _POINTS_ELSEWHERE.search(said):
+            continue
+        line = _one_line(s.text)
+        start = line.find(text.split()[0]) if text.split() else -1
+        end = line.find(said) + len(said)
+        gap = line[end:start] if 0 <= end <= start else ","
+        return said, not re.search(r"[,.;:()⇒]", gap) and len(gap.split()) <= 3
+    return None
 
 
 def build_capability_cards(facts: FactSource) -> Iterator[Card]:
@@ -642,10 +686,9 @@ def build_capability_cards(facts: FactSource) -> Iterator[Card]:
         asked = None
         for f in sorted(group, key=lambda f: (not f.positive, -len(f.sources), f.feature)):
             passes = facts.capability_passes.get((f.service, f.feature, f.condition, f.positive), set())
-            front = capability_question(f, _complete(f.text, f.sources), passes, lexicon)
-            if front and f.condition:
-                said = next((w for s in f.sources if (w := words_for(f.condition, s.text))), None)
-                front = f"{front[:-1]} ({said})?" if said and not _POINTS_ELSEWHERE.search(said) else None
+            text = _complete(f.text, f.sources)
+            said = condition_words(f, _clean_feature(text)) if f.condition else ("", False)
+            front = capability_question(f, text, passes, lexicon, *said) if said else None
             if front:
                 asked = (f, front)
                 break

@@ -127,3 +127,24 @@ def test_bundled_notes_give_setting_and_capability_cards(bundled_db, vocab):
     for c in cards:
         assert c.sources and all(a.sources for a in c.answers), c.front
         assert c.front.endswith("?") or c.front.endswith("”"), c.front
+
+
+def test_a_condition_that_is_the_subject_asks_of_it():
+    lex = default_lexicon()
+    line = "- Output values can be referenced in other stacks"
+    f = CapabilityFact("https://example.org/kg/service/cloudformation", "AWS CloudFormation",
+                       ("referenc", "other", "stack"), ("output", "valu"), True, "referenced in other stacks",
+                       [Source("n.md", 3, 3, line)])
+    from kg.cards import condition_words
+
+    said = condition_words(f, f.text)
+    assert said == ("Output values", True)
+    assert capability_question(f, f.text, {"Ability"}, lex, *said) == \
+        "In AWS CloudFormation, can output values be referenced in other stacks?"
+    # near miss: a condition set off by a comma is not the subject
+    g = CapabilityFact(f.service, f.service_label, ("manag", "console"), ("once", "configur"), True,
+                       "managed by the console", [Source("n.md", 4, 4, "- Once configured, can be managed by the console")])
+    said = condition_words(g, g.text)
+    assert said == ("Once configured", False)
+    assert capability_question(g, g.text, {"Ability"}, lex, *said) == \
+        "Can AWS CloudFormation be managed by the console (Once configured)?"
