@@ -105,6 +105,9 @@ def test_KindFromSection(extractor):
     assert [c[1] for c in shaped_by("KindFromSection", got)] == ["retention period"]
     near = limits(extractor, "# Amazon SQS\n- 9 days at most\n")
     assert [c[1] for c in near] == ["value"] and not shaped_by("KindFromSection", near)
+    # a count that names what it counts takes no section kind that names something else
+    own = limits(extractor, "# IAM groups hold users\n- 250 groups at most\n")
+    assert [c[1] for c in own] == ["number of groups"] and not shaped_by("KindFromSection", own)
 
 
 def test_KindFromCountedNoun(extractor):
@@ -192,6 +195,19 @@ def test_AttributeFromWords(extractor):
     # with nothing before the value, the words after it
     after = limits(extractor, "# AWS Lambda\n- 42 MB of frobnication\n")
     assert [c[1] for c in after] == ["frobnication"]
+    # a count of a noun with no words before it is the number of those
+    assert [c[1] for c in limits(extractor, "# AWS IAM\n- 250 groups limit\n")] == ["number of groups"]
+    assert [c[1] for c in limits(extractor, "# AWS IAM\n- Frobnication quota ⇒ 250 groups\n")] == ["frobnication quota"]
+
+
+def test_the_file_name_names_the_subject_of_last_resort(extractor):
+    note = "Blocks come in sizes from 2 GB to 9 TB\n"
+    got = extractor.extract(extractor.parse(note, "vault/Elastic Block Store.md")).limits
+    assert {c.service.rsplit("/", 1)[-1] for c in got} == {"ebs"}
+    # a heading naming a service wins over the file name; a name of two services names none
+    headed = extractor.extract(extractor.parse("# Amazon S3\n- " + note, "vault/Elastic Block Store.md")).limits
+    assert {c.service.rsplit("/", 1)[-1] for c in headed} == {"s3"}
+    assert extractor.extract(extractor.parse(note, "notes/12_s3_and_ebs.md")).limits == ()
 
 
 # ---------------------------------------------------------------- qualifier
@@ -318,6 +334,30 @@ def test_DropDeniedAdviceOrMultiplicity(extractor):
 def test_DirectionFromVoice(extractor):
     assert [c[:2] for c in integrations(extractor, "# X\n- Lambda is triggered by S3\n")] == [("s3", "lambda")]
     assert [c[:2] for c in integrations(extractor, "# X\n- Lambda triggers S3\n")] == [("lambda", "s3")]
+    # each service of a list before the cue is a source; none is the other's target
+    assert [c[:2] for c in integrations(extractor, "# X\n- Both SNS and SQS can trigger Lambda\n")] == [
+        ("sns", "lambda"), ("sqs", "lambda")]
+    # alternatives before a directed cue with nothing after it relate to nothing
+    assert integrations(extractor, "# X\n- Pick SSE-S3 or SSE-KMS to encrypt the data\n") == []
+    # alternatives after the cue, with no section service, are its objects, not each other's
+    assert integrations(extractor, "# X\n- Keeps the credentials for RDS or Redshift\n") == []
+    # ... but "from A to B" names a source and a target
+    assert [c[:2] for c in integrations(extractor, "# X\n- Sends from SNS to SQS\n")] == [("sns", "sqs")]
+
+
+def test_DropComparedServices(extractor):
+    got = integrations(extractor, "# Amazon MQ\n- Scales less well than SQS or SNS but works with Lambda\n")
+    assert [c[:2] for c in got] == [("mq", "lambda")] and shaped_by("DropComparedServices", got)
+    # "than" that compares something else leaves the services alone
+    assert [c[:2] for c in integrations(extractor, "# X\n- More than one SNS topic sends to SQS\n")] == [
+        ("sns", "sqs")]
+
+
+def test_DirectionAlongArrows(extractor):
+    got = integrations(extractor, "# X\n- Flow: S3 -> Lambda -> a script -> DynamoDB\n")
+    assert [c[:3] for c in got] == [("s3", "lambda", "delivers-to")] and shaped_by("DirectionAlongArrows", got)
+    # one arrow is no chain: the services on its two sides are source and targets
+    assert [c[:2] for c in integrations(extractor, "# X\n- S3 -> Lambda and SQS\n")] == [("s3", "lambda"), ("s3", "sqs")]
 
 
 def test_DropSameOrMissingEnd(extractor):
@@ -340,6 +380,8 @@ def test_RelationFromParentBullet(extractor):
     # the parent names its own object: the child list is something else
     near = integrations(extractor, "# X\n- Secrets Manager rotates credentials for RDS:\n  - Amazon Redshift\n")
     assert [c[:2] for c in near] == [("secrets-manager", "rds")]
+    # a child that says something of its own is no item of the parent's list
+    assert integrations(extractor, "# X\n- Amazon RDS performance monitoring\n  - kept for a week in CloudWatch\n") == []
 
 
 def test_DropRepeatedIntegration(extractor):
@@ -362,12 +404,41 @@ def test_DefaultState(extractor):
                 if c[-1] == "DefaultState"]
 
 
+def test_DefaultState_reads_any_participle_and_a_leading_by_default(extractor):
+    def default_states(text):
+        return [c[:3] for c in _capabilities(extractor, text) if c[-1] == "DefaultState"]
+    # the state word nearest the cue, not the first one of the line
+    assert default_states("# Amazon CloudWatch Logs\n- Log groups are encrypted by default\n") == [
+        ("cloudwatch-logs", ("encrypt", "default"), True)]
+    assert default_states("# Amazon S3\n- Tags will not be copied by default\n") == [
+        ("s3", ("tags", "copi", "default"), False)]
+    assert default_states("# Amazon RDS\n- Cross-region copies are disabled by default\n")[0][2] is False
+    assert default_states("# AWS CodeBuild\n- By default, CodeBuild keeps no build cache\n") == [
+        ("codebuild", ("keeps", "build", "cache", "default"), False)]
+    # "by default" after a value belongs to the value (a limit), not to what follows
+    assert default_states("# Amazon S3\n- kept 30 days by default, then archived\n") == []
+
+
+def test_Ability(extractor):
+    got = [c for c in _capabilities(extractor, "# AWS KMS\n- Imported keys cannot be exported later\n")
+           if c[-1] == "Ability"]
+    assert [(c[0], c[1][:1], c[2]) for c in got] == [("kms", ("export",), False)]
+    assert [c[:3] for c in _capabilities(extractor, "# AWS KMS\n- Keys can be rotated every year\n")
+            if c[-1] == "Ability"] == [("kms", ("rotat", "year"), True)]
+    # advice to the reader states no capability; "supports" is left to Support
+    assert not [c for c in _capabilities(extractor, "# AWS KMS\n- You can use keys to sign\n") if c[-1] == "Ability"]
+    assert not [c for c in _capabilities(extractor, "# AWS KMS\n- KMS cannot support that\n") if c[-1] == "Ability"]
+
+
 def test_Support(extractor):
     got = [c for c in _capabilities(extractor, "# AWS CodeDeploy\n- On-premises servers have no blue/green deployment\n")
            if c[-1] == "Support"]
     assert [(c[2], c[1][:2]) for c in got] == [(False, ("bluegreen", "deploy"))] and got[0][3]
     assert [c[2] for c in _capabilities(extractor, "# AWS CodeDeploy\n- EC2 supports blue/green deployment\n")
             if c[-1] == "Support"] == [True]
+    # a service named after the cue is what is (not) supported; the section's service is the subject
+    assert [c[:3] for c in _capabilities(extractor, "# AWS Glue\n- Does not support Amazon SQS as input\n")
+            if c[-1] == "Support"][0][0] == "glue"
 
 
 def test_Address(extractor):

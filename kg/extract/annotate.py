@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.notes import Note, Statement
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 # a sentence end before a capital or digit, a semicolon, or a table cell's bar
 _CLAUSE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])|;\s+|\s+\|\s+")
+_NAME_NOISE = re.compile(r"[\d_\-.]+")
 _PRONOUN_START = re.compile(r"^(?:they|it|these|those|this|that|both)\b", re.IGNORECASE)
 
 
@@ -49,12 +51,22 @@ class NoteReading:
         return self.found[text]
 
     def context_subject(self, st: Statement) -> str | None:
-        """The service the statement's parents or headings are about, innermost first."""
+        """The service the statement's parents or headings are about, innermost first; else the
+        one the note's file name names (a vault's note per service)."""
         for text in (*reversed(st.parents), *reversed(st.headings)):
             found = self.services_in(text)
             if found:
                 return self.x.most_specific([m.iri for m in found])
-        return None
+        return self.note_subject
+
+    @cached_property
+    def note_subject(self) -> str | None:
+        """The one service (family) the note's file name names ("04_IAM.md", "Elastic Block
+        Store.md"), digits and separators aside; None when it names none or several."""
+        stem = _NAME_NOISE.sub(" ", Path(str(self.note.path)).stem).strip()
+        found = self.services_in(stem) if stem else []
+        roots = {self.x.vocab.root_service(m.iri) for m in found}
+        return self.x.most_specific([m.iri for m in found]) if len(roots) == 1 else None
 
     def antecedent(self, index: int) -> Statement | None:
         """The statement a sentence starting with a pronoun refers to: the one just before it,

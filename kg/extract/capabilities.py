@@ -26,10 +26,25 @@ _ON_BY_DEFAULT = re.compile(r"\b(?:by\s+default|automatically|out\s+of\s+the\s+b
 _OPTIONAL = re.compile(r"\b(?:can\s+be\s+(?:set|enabled|turned\s+on|configured)|must\s+be\s+(?:enabled|set|turned\s+on)|"
                        r"optional(?:ly)?|opt[- ]in)\b", re.IGNORECASE)
 _DEFAULT_WORD = re.compile(r"\bdefault\b", re.IGNORECASE)
-_STATE_VERB = re.compile(r"\b(encrypt\w*|enabl\w*|replicat\w*|version\w*|log\w*|backed\s+up|backup\w*)\b", re.IGNORECASE)
+# the participle a default state is said of: "replicated by default", "created by default"
+_PARTICIPLE_BEFORE = re.compile(r"\b([A-Za-z]{3,}(?:ed|en|wn)|(?:turned|switched)\s+o(?:n|ff))\s+"
+                                r"(?:(?:only|automatically|always)\s+)?$", re.IGNORECASE)
+_CLAUSE_OPENING = re.compile(r"\s*,?\s*[A-Za-z]")
+_NOT_STATES = {"used", "needed", "required", "given", "seen", "been", "then", "when", "often", "even", "open"}
+_OFF_STATE = re.compile(r"\b(?:disabl\w*|turned\s+off|switched\s+off|off|blocked|denied)\b", re.IGNORECASE)
+_STATE_VERB = re.compile(r"\b(encrypt\w*|enabl\w*|disabl\w*|replicat\w*|version\w*|log\w*|backed\s+up|backup\w*)\b",
+                         re.IGNORECASE)
 # "X supports Y", "X has no Y", "X does not support Y", "X works with Y"
 _SUPPORT = re.compile(r"\b(?:(?:does\s*n[o’']?t|do\s*n[o’']?t|not)\s+)?(?:supports?|supported|works?\s+with|has\s+no|have\s+no|"
                       r"(?:is|are)\s+not\s+(?:supported|available)\s+(?:for|on|with))\b", re.IGNORECASE)
+_ABILITY = re.compile(
+    r"\b(?:(?P<deny>can[’']?t|cannot|canot|can\s+not|(?:is|are)\s+unable\s+to|unable\s+to|"
+    r"(?:is|are)\s+not\s+able\s+to|not\s+able\s+to|(?:is|are)\s+not\s+possible\s+to|not\s+possible\s+to)|"
+    r"allows?(?!\s+(?:for|or|you\s+to\s+(?:use|choose|pick)))|lets\s+you|enables\s+you\s+to|can\s+be(?=\s+\w+(?:ed|en)\b))\s+",
+    re.IGNORECASE)
+# where a feature's words stop: the next clause or an aside
+_FEATURE_END = re.compile(r"[,;:(]|\s[-–—]\s|\b(?:but|nor|unless|because|so|only|just|instead|which)\b", re.IGNORECASE)
+_READER = {"you", "user", "users", "even"}
 _IPV4 = re.compile(r"(?<![\d.])((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})(?![\d.]|/\d)")
 
 
@@ -102,53 +117,97 @@ def _without(text: str, spans) -> str:
     return text
 
 
+def _by_default(feature: tuple[str, ...]) -> tuple[str, ...]:
+    return (*(w for w in feature if w != "default"), "default")
+
+
 class DefaultState:
-    """A feature said to be on by default ("automatically encrypted", "encrypted by default") is a
-    positive capability "<feature> by default"; one said to be optional or to need turning on
-    ("default encryption can be set", "must be enabled", "not encrypted by default") is negative.
-    The feature is the state word itself (encrypt, enable, replicate, version, log, back up).
-    Its subject is a service named before the state word ("encrypted through KMS" names the
-    instrument, not the subject), else the one the parents or headings are about."""
+    """A feature said to be on by default ("automatically encrypted", "encrypted by default",
+    "created by default") is a positive capability "<feature> by default"; one denied ("not
+    replicated by default"), said to be off ("disabled by default") or said to be optional or to
+    need turning on ("default encryption can be set", "must be enabled") is negative. The
+    feature is the state word nearest before the cue (a known state verb, else the participle
+    right before it); "enabled by default" names the words before it, or the parent bullet's
+    when it says nothing else. A clause opening "By default, ..." states its own words by
+    default. Its subject is a service named before the state word ("encrypted through KMS"
+    names the instrument, not the subject), else the one the parents or headings are about."""
 
     name = "DefaultState"
 
     def claims(self, clause: Clause) -> Iterator[CapabilityClaim]:
         text = clause.text
-        verb = _STATE_VERB.search(text)
-        if verb is None:
-            return
-        subject = next((iri for end, iri in clause.before if end <= verb.start()), clause.inherited)
-        if subject is None:
-            return
         on = _ON_BY_DEFAULT.search(text)
         optional = _OPTIONAL.search(text)
+        verbs = list(_STATE_VERB.finditer(text))
+        generic = False
+        if on is not None:
+            verbs = [v for v in verbs if v.end() <= on.start()] or verbs
+            participle = _PARTICIPLE_BEFORE.search(text[:on.start()])
+            if participle and not any(v.end() == participle.end(1) for v in verbs) and \
+                    participle.group(1).lower() not in _NOT_STATES:
+                verbs, generic = [participle], True
+            if on.group(0).lower().startswith("by") and not any(v.end() <= on.start() for v in verbs) \
+                    and not re.search(r"\d", text[:on.start()]) and _CLAUSE_OPENING.match(text, on.end()) \
+                    and len(stems(text[on.end():])) >= 2:
+                yield from self._leading(clause, on)
+                return
+        if not verbs:
+            return
+        verb = min(verbs, key=lambda v: on.start() - v.end() if on is not None and v.end() <= on.start() else 10**6)
+        subject = next((iri for end, iri in reversed(clause.before) if end <= verb.start()), clause.inherited)
+        if subject is None:
+            return
         if optional and _DEFAULT_WORD.search(text):
             positive = False
         elif on and not optional:
-            positive = not _NEGATION.search(text[:on.start()][-40:])
+            positive = not (_NEGATION.search(text[:on.start()][-40:]) or _OFF_STATE.search(verb.group(0)))
         else:
             return
-        feature = stems(verb.group(1))
-        if not feature or feature[0].startswith("enabl"):
+        word = verb.group(1) if verb.groups() else verb.group(0)
+        feature = stems(word)
+        if generic:
+            # a participle of no known state: what it is said of comes with it ("account created")
+            named = [s for s in clause.named if s[1] <= verb.start()]
+            feature = (*stems(_without(text[:verb.start()], named))[-2:], *feature)
+        if not feature or feature[0].startswith("enabl") or feature[0].startswith("disabl"):
             # "enabled by default": the feature is the subject words before it
             before = _without(text[:verb.start()], [s for s in clause.named if s[1] <= verb.start()])
             feature = stems(before)[-2:]
+            if not feature and clause.statement.parents:
+                feature = stems(clause.statement.parents[-1])[-2:]
         if feature:
-            yield CapabilityClaim(subject, (*feature, "default"), positive, (), verb.group(1),
+            yield CapabilityClaim(subject, _by_default(feature), positive, (), word, clause.statement, self.name)
+
+    def _leading(self, clause: Clause, lead: re.Match) -> Iterator[CapabilityClaim]:
+        """ "By default, X is Y", "by default X does Y": the rest of the clause holds by default,
+        unless denied."""
+        rest = clause.text[lead.end():]
+        named = [(a - lead.end(), b - lead.end()) for a, b in clause.named if a >= lead.end()]
+        # the service that opens the rest is its subject ("by default CodeDeploy deploys ...")
+        subject = next((iri for (a, _b), (_e, iri) in zip(clause.named, clause.before)
+                        if a >= lead.end() and not stems(clause.text[lead.end():a])), clause.inherited)
+        feature = stems(_NEGATION.sub(" ", _without(rest, named)))[:4]
+        if subject and feature:
+            yield CapabilityClaim(subject, _by_default(feature), not _NEGATION.search(rest), (), rest.strip()[:80],
                                   clause.statement, self.name)
 
 
 class Support:
     """"X supports Y", "X works with Y" affirm that X can do Y; "X does not support Y", "X has no Y"
-    deny it. Y is the words after the cue in its clause; words before the cue that do not name
-    the service are the condition it is said under ("on-prem has no blue/green deployment")."""
+    deny it. X is the service named last before the cue, else the one the section is about (a
+    service named after the cue is what is supported, not the subject). Y is the words after
+    the cue in its clause; words before the cue that do not name the service are the condition
+    it is said under ("on-prem has no blue/green deployment")."""
 
     name = "Support"
 
     def claims(self, clause: Clause) -> Iterator[CapabilityClaim]:
         text = clause.text
         m = _SUPPORT.search(text)
-        if clause.service is None or m is None:
+        if m is None:
+            return
+        subject = next((iri for end, iri in reversed(clause.before) if end <= m.start()), clause.inherited)
+        if subject is None:
             return
         cue = m.group(0).lower()
         positive = not (_NEGATION.search(cue) or _NEGATION.search(text[max(0, m.start() - 12):m.start()]))
@@ -156,8 +215,39 @@ class Support:
         if not obj:
             return
         condition = stems(_without(text[:m.start()], [s for s in clause.named if s[1] <= m.start()]))[-3:]
-        yield CapabilityClaim(clause.service, obj, positive, condition, text[m.end():].strip()[:80],
+        yield CapabilityClaim(subject, obj, positive, condition, text[m.end():].strip()[:80],
                               clause.statement, self.name)
+
+
+class Ability:
+    """A modal denial ("cannot", "can't", "unable to", "not able to", "not possible to") says a
+    service cannot do what follows it; "allows", "lets you", "enables you to" and "can be
+    <done>" say it can. What follows is the feature (the clause's next words); the subject is
+    the service named last before the modal, else the one the section is about; words before
+    the modal that name no service are the condition ("once locked, ... cannot delete"). A
+    clause that "supports" or states a default is left to Support and DefaultState, and "you
+    can" (advice to the reader) states no capability."""
+
+    name = "Ability"
+
+    def claims(self, clause: Clause) -> Iterator[CapabilityClaim]:
+        text = clause.text
+        m = _ABILITY.search(text)
+        if m is None or _SUPPORT.search(text) or _ON_BY_DEFAULT.search(text):
+            return
+        positive = m.group("deny") is None
+        subject = next((iri for end, iri in reversed(clause.before) if end <= m.start()), clause.inherited)
+        rest = text[m.end():]
+        stop = _FEATURE_END.search(rest)
+        rest = rest[:stop.start()] if stop else rest
+        named = [(a - m.end(), b - m.end()) for a, b in clause.named if a >= m.end()]
+        feature = stems(_without(rest, [(a, b) for a, b in named if b <= len(rest)]))
+        feature = feature[1:5] if feature[:1] == ("used",) else feature[:4]   # "can be used to X": X
+        if subject is None or not feature:
+            return
+        before = _without(text[:m.start()], [s for s in clause.named if s[1] <= m.start()])
+        condition = tuple(w for w in stems(before) if w not in _READER)[-3:]
+        yield CapabilityClaim(subject, feature, positive, condition, rest.strip()[:80], clause.statement, self.name)
 
 
 class Address:
@@ -176,7 +266,7 @@ class Address:
                 yield SettingClaim(clause.service, attribute, m.group(1), "address", clause.statement, self.name)
 
 
-CAPABILITY_PASSES: tuple[Pass, ...] = (DefaultState(), Support(), Address())
+CAPABILITY_PASSES: tuple[Pass, ...] = (DefaultState(), Support(), Ability(), Address())
 
 
 def clauses_of(text: str) -> list[tuple[int, int]]:

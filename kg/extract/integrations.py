@@ -11,7 +11,8 @@ from typing import Iterator
 
 from kg.extract.annotate import Annotated
 from kg.extract.claims import IntegrationClaim
-from kg.extract.words import ADVICE, LIST_GAP, MULTIPLICITY, NEGATION
+from kg.extract.words import (ADVICE, ARROW, COMPARISON, DETERMINERS, LIST_GAP, LOOSE_LIST_GAP, MULTIPLICITY, NEGATION,
+                              OR_WORD, WORD)
 from kg.notes import Statement
 from kg.vocab import Mention
 
@@ -52,6 +53,7 @@ class IntegrationDraft:
     negative: bool = False
     sources: tuple[Mention | None, ...] = ()      # None: the service the section is about
     targets: tuple[Mention | None, ...] = ()
+    pairs: tuple[tuple[Mention, Mention], ...] = ()   # (source, target) of each hop of a chain
     because: tuple[str, ...] = ()
 
     @property
@@ -73,6 +75,38 @@ class IntegrationPass:
 
     def set(self, d: IntegrationDraft, **changes) -> IntegrationDraft:
         return replace(d, because=(*d.because, self.name), **changes)
+
+
+def coordinated_with(first: Mention, mentions: list[Mention], text: str) -> list[Mention]:
+    """`first` and the mentions that follow it joined by a list gap ("A, B and C", "A or a B")."""
+    out = [first]
+    for m in mentions:
+        if m.start >= out[-1].end and m.iri != out[-1].iri:
+            if LOOSE_LIST_GAP.match(text[out[-1].end:m.start]):
+                out.append(m)
+            else:
+                break
+    return out
+
+
+class DropComparedServices(IntegrationPass):
+    """A service named right after a comparison ("less scalable than X", "similar to X", "X vs
+    Y"), with any list it opens, is compared, not related: it is no end of an integration."""
+
+    decides = "drop"
+
+    def apply(self, d: IntegrationDraft) -> IntegrationDraft:
+        text = d.a.text
+        ms = list(d.mentions)
+        compared: set[int] = set()
+        for i, m in enumerate(ms):
+            if i in compared or not COMPARISON.search(text[max(d.clause[0], m.start - 30):m.start]):
+                continue
+            for other in coordinated_with(m, ms[i + 1:], text):
+                compared.add(ms.index(other))
+        if not compared:
+            return d
+        return self.set(d, mentions=tuple(m for i, m in enumerate(ms) if i not in compared))
 
 
 class RelationCuesInClause(IntegrationPass):
@@ -159,33 +193,75 @@ class DropDeniedAdviceOrMultiplicity(IntegrationPass):
         return d
 
 
-class DirectionFromVoice(IntegrationPass):
-    """Active voice: the service (or list of services) right before the cue is the source and
-    the services after it the targets; with none before, the section's service is the source,
-    unless it is named after the cue. Passive voice ("X is triggered by Y"): the services after
-    the cue are the sources and those before it (else the section's service) the targets."""
+class DirectionAlongArrows(IntegrationPass):
+    """A chain of two or more arrows ("A -> B -> C") relates each service to the one after the
+    next arrow only: each hop joins the service nearest before an arrow (after the previous
+    one) to the service nearest after it (before the next one); a step naming no service
+    breaks the chain there."""
 
     decides = "direction"
 
     def apply(self, d: IntegrationDraft) -> IntegrationDraft:
+        ca, cb = d.clause
+        text = d.a.text
+        arrows = [m for m in ARROW.finditer(text, ca, cb)]
+        if len(arrows) < 2:
+            return d
+        bounds = [ca, *[m.start() for m in arrows], cb]
+        ends = [m.end() for m in arrows]
+        segments = []
+        for k in range(len(bounds) - 1):
+            lo = ends[k - 1] if k else ca
+            segments.append([m for m in d.mentions if lo <= m.start and m.end <= bounds[k + 1]])
+        pairs = tuple((seg[-1], nxt[0]) for seg, nxt in zip(segments, segments[1:]) if seg and nxt)
+        arrow = next((h for h, _p in d.cues if ARROW.fullmatch(h.label)), d.cue)
+        return self.set(d, pairs=pairs, cue=arrow, passive=False if arrow is not d.cue else d.passive)
+
+
+class DirectionFromVoice(IntegrationPass):
+    """Active voice: the service (or each of a list of services) right before the cue is a
+    source and the services after it the targets; a list before the cue with nothing after it
+    relates its first member to the others, unless they are alternatives ("A or B"). With none
+    before, the section's service is the source, unless it is named after the cue; with no
+    section service either, the first service after the cue is the source of the others, unless
+    they are alternatives. A service separated from the cue by "or" and other words opens
+    another alternative, not the cue's subject. Passive voice ("X is triggered by Y"): the
+    services after the cue are the sources and those before it (else the section's service)
+    the targets."""
+
+    decides = "direction"
+
+    def apply(self, d: IntegrationDraft) -> IntegrationDraft:
+        if d.pairs:
+            return d
         text, cue, context = d.a.text, d.cue, d.a.context_subject
         before = subject_list_of([m for m in d.mentions if m.end <= cue.start], text)
+        if before:
+            gap = text[before[-1].end:cue.start]
+            if OR_WORD.search(gap) and not LIST_GAP.match(gap):
+                before = []
         after = distinct([m for m in d.mentions if m.start >= cue.end])
         if d.passive:
             sources = after or ([] if not context else [None])
             targets = before or ([None] if context else [])
+        elif before and after:
+            sources, targets = before, after
         elif before:
-            sources, targets = before[:1], before[1:] + after
+            alternatives = any(OR_WORD.search(text[a.end:b.start]) for a, b in zip(before, before[1:]))
+            sources, targets = ([], []) if alternatives else (before[:1], before[1:])
         elif context and context not in {m.iri for m in after}:
             sources, targets = [None], after
+        elif len(after) > 1 and OR_WORD.search(text[after[0].end:after[1].start]) \
+                and len(coordinated_with(after[0], after[1:2], text)) > 1:
+            sources, targets = [], []
         else:
             sources, targets = after[:1], after[1:]
         return self.set(d, sources=tuple(sources), targets=tuple(targets))
 
 
 INTEGRATION_PASSES: tuple[IntegrationPass, ...] = (
-    RelationCuesInClause(), DropLoneService(), RelationFromNearestCue(), PolarityFromLeadingDenial(),
-    DropDeniedAdviceOrMultiplicity(), DirectionFromVoice(),
+    DropComparedServices(), RelationCuesInClause(), DropLoneService(), RelationFromNearestCue(),
+    PolarityFromLeadingDenial(), DropDeniedAdviceOrMultiplicity(), DirectionAlongArrows(), DirectionFromVoice(),
 )
 
 
@@ -212,7 +288,7 @@ PAIR_PASSES = (DropSameOrMissingEnd(), DropPartOfWhole())
 
 
 class RelationFromParentBullet:
-    """A child bullet that only lists services, under a parent bullet with a relation cue and no
+    """A child bullet that lists services (it opens with a service's name), under a parent bullet with a relation cue and no
     service after it ("X rotates credentials for:"), takes the parent's relation: the parent's
     service before the cue (else its section's) relates to each listed service, in the cue's
     voice, denied when a denial stands just before the parent's cue."""
@@ -224,6 +300,9 @@ class RelationFromParentBullet:
         st, x = a.statement, a.x
         if not st.parents or st.kind != "bullet":
             return
+        first = a.mentions[0]
+        if any(w.lower() not in DETERMINERS for w in WORD.findall(st.text[:first.start])):
+            return            # the child says something of its own, not a list of services
         parent = st.parents[-1]
         cues = [(h, False) for h in x.active.find(parent)] + [(h, True) for h in x.passive.find(parent)]
         if not cues:
@@ -269,13 +348,13 @@ def integration_claims(a: Annotated) -> Iterator[IntegrationClaim]:
                 break
         if d is None:
             continue
-        for s in d.sources:
-            for t in d.targets:
-                s_iri = s.iri if s is not None else context
-                t_iri = t.iri if t is not None else context
-                if all(p.keeps(s_iri, t_iri, x) for p in PAIR_PASSES):
-                    yield IntegrationClaim(s_iri, t_iri, d.cue.iri, d.cue.iri != x.generic_relation,
-                                           d.negative, a.statement, d.because)
+        ends = d.pairs or tuple((s, t) for s in d.sources for t in d.targets)
+        for s, t in ends:
+            s_iri = s.iri if s is not None else context
+            t_iri = t.iri if t is not None else context
+            if all(p.keeps(s_iri, t_iri, x) for p in PAIR_PASSES):
+                yield IntegrationClaim(s_iri, t_iri, d.cue.iri, d.cue.iri != x.generic_relation,
+                                       d.negative, a.statement, d.because)
 
 
 class DropRepeatedIntegration:

@@ -290,9 +290,17 @@ class KindFromStatement(LimitPass):
         return d
 
 
+def _same_noun(a: str, b: str) -> bool:
+    """Do two nouns share a word, singular or plural ("users", "user")?"""
+    def words(text: str) -> set[str]:
+        return {w.lower().rstrip("s") for w in WORD.findall(text)}
+    return bool(words(a) & words(b))
+
+
 class KindFromSection(LimitPass):
     """A value with a unit that still has no kind of its own takes the kind its parent bullets
-    or headings name (innermost first, the widest fitting kind)."""
+    or headings name (innermost first, the widest fitting kind); a count that says what it
+    counts ("300 groups") takes none that is the number of something else ("number of users")."""
 
     decides = "kind"
 
@@ -300,6 +308,10 @@ class KindFromSection(LimitPass):
         if not (d.kind is None or d.blocked) or d.qm.bare:
             return d
         kind = kind_from_section(d, d.q)
+        if kind and d.q.unit == "count" and d.q.noun:
+            pref = d.a.x.vocab.kinds[kind].pref or ""
+            if pref.startswith("number of ") and not _same_noun(pref[len("number of "):], d.q.noun):
+                return d
         return self.set(d, kind=kind, blocked=False) if kind else d
 
 
@@ -489,7 +501,9 @@ class AttributeFromKind(LimitPass):
 class AttributeFromWords(LimitPass):
     """A value of no known kind is named by up to four content words before it in its clause,
     back to the nearest colon, arrow, bracket or copula ("Name ⇒ 42 MB": name), else by the
-    first words after it; so no quantity is dropped for want of a kind."""
+    first words after it; so no quantity is dropped for want of a kind. A count that says what
+    it counts and has no words of its own before it is the number of those ("300 groups
+    limit": number of groups)."""
 
     decides = "attribute"
 
@@ -501,6 +515,8 @@ class AttributeFromWords(LimitPass):
         pieces = LABEL_BREAK_BEFORE.split(text[ca:qm.start])
         before = next((p for p in reversed(pieces) if WORD.search(p)), "")
         ws = [w for w in WORD.findall(before) if w.lower() not in LABEL_STOP]
+        if not ws and d.q.unit == "count" and d.q.noun:
+            return self.set(d, attribute=f"number of {d.q.noun.lower()}")
         if not ws:
             after = LABEL_BREAK_AFTER.split(text[qm.end:cb])[0]
             ws = [w for w in WORD.findall(after) if w.lower() not in LABEL_STOP][:4]

@@ -46,6 +46,14 @@ CONDITION = re.compile(r"\s*(?:when|if|once|with|without)\b[^,;]{0,80},", re.IGN
 TOPIC_MARK = re.compile(r"^[\s`*_]*(?:⇒|=>|->|→|:|–|—|\s-\s)")
 COORDINATION = re.compile(r"^\s*(?:,|/|or|and|,\s*or|,\s*and)\s*$", re.IGNORECASE)
 LIST_GAP = re.compile(r"^[\s,/&+]*(?:and|or)?[\s,/&+]*$", re.IGNORECASE)
+# a list gap that may hold an article: "an Internet Gateway or a NAT Gateway"
+LOOSE_LIST_GAP = re.compile(r"^[\s,/&+]*(?:and|or|nor)?[\s,/&+]*(?:(?:a|an|the|either)\s+)?$", re.IGNORECASE)
+OR_WORD = re.compile(r"\bor\b|/", re.IGNORECASE)
+# what a compared thing follows: "less scalable than X", "similar to X", "X vs Y"
+COMPARISON = re.compile(r"\b(?:than|similar\s+to|unlike|versus|vs\.?|compared\s+(?:to|with)|instead\s+of|"
+                        r"alternative\s+to|as\s+opposed\s+to)\s+(?:(?:a|an|the)\s+)?$", re.IGNORECASE)
+# the arrows of a chain of steps: "A -> B -> C"
+ARROW = re.compile(r"-->|->|→|=>")
 # where a free label's words stop: punctuation, arrows, dashes and copulas
 LABEL_BREAK_BEFORE = re.compile(r"[:⇒→=(),]|\s-\s|\bis\b|\bare\b|\bof\b")
 LABEL_BREAK_AFTER = re.compile(r"[:⇒→=(),.;]|\s-\s")
