@@ -414,7 +414,7 @@ def export(
                                            help="Size guard: at most this many services in a picture, then a warning (0: no limit)")] = 60,
     with_ontology: Annotated[bool, typer.Option("--with-ontology", help="Add the ontology and vocabularies (RDF)")] = False,
     kind: Annotated[Optional[list[str]], typer.Option(
-        "--kind", help="Cards: only this kind: limit, default, range or integration (repeatable)")] = None,
+        "--kind", help="Cards: only this kind: limit, default, range, setting, capability or integration (repeatable)")] = None,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Cards: at most this many")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file")] = False,
     db: DbOption = None,
