@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from kg.cards import NO, YES, Card, CardAnswer
+from kg.card_questions import NO, YES
+from kg.cards import Card, CardAnswer
 from kg.errors import ReviewHistoryDamaged, ReviewHistoryWriteFailed
 from kg.lexicon import Lexicon, default_lexicon
 from kg.units import Quantity, find_quantities

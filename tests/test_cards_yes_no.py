@@ -1,9 +1,11 @@
-"""Setting cards (a value blanked in its line) and yes/no capability cards, conflicts shown whole."""
+"""Setting cards (a value blanked in its line) and yes/no capability cards, conflicts shown whole;
+the questions of kg.card_questions."""
 
 import pytest
 
 from conftest import FIXTURES
-from kg.cards import CARD_KINDS, blank_values, build_cards, capability_question, words_for
+from kg.card_questions import blank_values, capability_question, condition_words, words_for
+from kg.cards import CARD_KINDS, build_cards
 from kg.facts import CapabilityFact, Source
 from kg.ingest import ingest_paths
 from kg.lexicon import default_lexicon
@@ -135,8 +137,6 @@ def test_a_condition_that_is_the_subject_asks_of_it():
     f = CapabilityFact("https://example.org/kg/service/cloudformation", "AWS CloudFormation",
                        ("referenc", "other", "stack"), ("output", "valu"), True, "referenced in other stacks",
                        [Source("n.md", 3, 3, line)])
-    from kg.cards import condition_words
-
     said = condition_words(f, f.text)
     assert said == ("Output values", True)
     assert capability_question(f, f.text, {"Ability"}, lex, *said) == \
