@@ -111,9 +111,25 @@ def _matrix(groups):
     return names, col, mats
 
 
-def _softmax_fit(mats, n, *, epochs, l2, lr, seed, unanswerable_weight):
+# The direction each evidence feature can only push a candidate (kg/reading.py computes them): more
+# of the question's words in a line, a better search rank, the service named, the type or qualifier
+# fitting, can never count against an answer; a missing informative word or the wrong dimension never
+# for it. The fit keeps these weights on their side of zero (projected gradient): without it, features
+# that move together (coverage and idf coverage) took opposite signs that explained the training set
+# and nothing else.
+SIGNS = {
+    **dict.fromkeys(("attr_cov", "cov_idf", "hit_idf_sum", "local_cov", "attr_ctx", "bm25", "rank",
+                     "svc_direct", "svc_named_direct", "svc_around", "svc_described", "fit", "dim_fit",
+                     "qual_match", "agree", "near", "named_cov", "q_cov_idf", "q_full", "q_cov_text"), 1.0),
+    **dict.fromkeys(("miss_idf_max", "miss_idf_sum", "dim_bad", "svc_other", "qual_other",
+                     "all_in_question"), -1.0),
+}
+
+
+def _softmax_fit(mats, n, *, epochs, l2, lr, seed, unanswerable_weight, signs=None):
     rng = np.random.default_rng(seed)
     w = rng.normal(0, 0.01, n)
+    signs = np.zeros(n) if signs is None else signs
     m = np.zeros_like(w)
     v = np.zeros_like(w)
     weights = np.array([1.0 if ans else unanswerable_weight for _x, _y, ans, _n in mats])
@@ -129,23 +145,27 @@ def _softmax_fit(mats, n, *, epochs, l2, lr, seed, unanswerable_weight):
         m = 0.9 * m + 0.1 * grad
         v = 0.999 * v + 0.001 * grad * grad
         w -= lr * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
+        w = np.where(signs * w < 0, 0.0, w)
     return w
 
 
 def _outcomes(mats, w, col, trust):
     """(right answers, right abstentions, answerable, unanswerable) with the graph-trust cut."""
     gcol, scol = col.get("graph_first"), col.get("graph_score")
+    ranged = [col[k] for k in ("range:none", "range:default") if k in col]
     hits = abst = n_ans = n_un = 0
     for x, y, ans, nil in mats:
         n_ans += ans
         n_un += not ans
         pick = None
-        if gcol is not None and scol is not None:
+        top = int(np.argmax(x @ w))
+        read_range = bool(ranged) and bool(x[top, ranged].any())  # kg.reading.Reader.decide: a range read stands
+        if gcol is not None and scol is not None and not read_range:
             rows = np.nonzero(x[:, gcol])[0]
             if len(rows) and x[rows[0], scol] >= trust and x[rows[0], col.get("quantity_question", gcol)] > 0:
                 pick = int(rows[0])
         if pick is None:
-            pick = int(np.argmax(x @ w))
+            pick = top
         if ans:
             hits += bool(y[pick]) and not nil[pick]
         else:
@@ -159,7 +179,9 @@ def fit(groups, *, epochs: int, l2: float, min_abstention: float, lr: float = 0.
     names, col, mats = _matrix(groups)
     best = None
     for uw in (1.0, 2.0, 3.0, 5.0, 8.0):
-        w = _softmax_fit(mats, len(names), epochs=epochs, l2=l2, lr=lr, seed=seed, unanswerable_weight=uw)
+        signs = np.array([SIGNS.get(k, 0.0) for k in names])
+        w = _softmax_fit(mats, len(names), epochs=epochs, l2=l2, lr=lr, seed=seed, unanswerable_weight=uw,
+                         signs=signs)
         cuts = sorted({float(x[r, col["graph_score"]]) for x, _y, _a, _n in mats if "graph_score" in col
                        for r in np.nonzero(x[:, col["graph_first"]])[0]}) + [2.0]
         for trust in cuts:

@@ -44,7 +44,9 @@ _FITS = {
     "name": {"ident", "phrase", "clause", "version", "number"},
 }
 _QUANTITY_TYPES = {"quantity", "count", "duration", "percentage", "money"}
+_TYPE_OF_DIMENSION = {"Duration": "duration", "Count": "count", "Percentage": "percentage", "Money": "money"}
 _DIMENSION_OF_TYPE = {"percentage": "Percentage", "money": "Money", "duration": "Duration"}
+_WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|where|when|why|how)\b", re.I)
 _WH = re.compile(r"^\s*(?:what|which|who|whom|whose|where|when|why|how)\b", re.I)
 
 
@@ -62,6 +64,8 @@ class Analysis:
     words: set[str] = field(default_factory=set)   # stems of every question word
     described: list[str] = field(default_factory=list)  # services its words describe, when none is named
     idf: dict[str, float] = field(default_factory=dict)  # attribute stem -> its idf in the statements
+    content: dict[str, float] = field(default_factory=dict)  # every content word's stem (services too) -> idf
+    unknown: str | None = None          # its rarest word kg knows nothing of ("kafka" in "kafka retention")
 
 
 @dataclass
@@ -128,6 +132,9 @@ class Reader:
         # how informative each attribute word is: a rare word a line lacks says it is another matter
         words = {stem(w): w for w in question.words}
         analysis.idf = {s: index.idf(words.get(s, s)) for s in set(analysis.attribute)}
+        analysis.content = {stem(w): index.idf(w) for w in terms}
+        leftover = self.graph._leftover(question)
+        analysis.unknown = max(leftover, key=lambda w: (index.idf(w), w)) if leftover else None
         for rank, h in enumerate(hits):
             out.extend(self._read(analysis, h, rank, best_bm25))
         graph = self._graph_candidates(analysis, graph_answer, hits)
@@ -162,20 +169,7 @@ class Reader:
         elif "range" in cues and not self.graph._wanted_qualifier(question)[1]:
             expected = "range"          # "what range ... at most" asks for one end
         else:
-            typed = [c for c in cues if c not in ("name", "range")]
-            dimension = question.dimension or self._kind_dimension(text)
-            if typed:
-                expected = typed[0]
-            elif dimension in ("Duration",):
-                expected = "duration"
-            elif dimension in ("Count",):
-                expected = "count"
-            elif dimension:
-                expected = "quantity"
-            elif "name" in cues or _WH.match(text) and not re.search(r"\bhow\b", text, re.I):
-                expected = "name"
-            else:
-                expected = "quantity"
+            expected = self._answer_type(question)
         hits, scope = self.graph.services_named(question)
         named = [h.iri for h in hits]
         covered = {i for h in hits for i in range(h.start, h.end)}
@@ -189,13 +183,60 @@ class Reader:
         qualifier, _explicit = self.graph._wanted_qualifier(question)
         return Analysis(question, expected, cues, qualifier, scope, named, attribute, words, described)
 
-    def _kind_dimension(self, text: str) -> str | None:
-        """The dimension of a limit kind the question names ("timeout": a duration), if one."""
+    def _answer_type(self, question: Question) -> str:
+        """The answer type a question asks for: the type of the cue at its head.
+
+        Every cue of an answer type (the lexicon's asks* sets) and every limit kind of a single
+        dimension the question names is a mark at its place in the question. A question opening
+        with a wh-word asks about the mark nearest its opening ("how many IP addresses ...": a
+        count, not an address); a keyword query about the last mark before its head ends (the
+        lexicon's headBoundary words: "tables per region" asks about tables, not a region). A
+        unit the question states decides the dimension over a bare count ("within how many
+        seconds": a duration). An opening wh-word that is itself a name cue ("which ...") names
+        the type only when nothing else does.
+        """
+        text = question.text
+        lex = self.lexicon
+        opening = _WH_WORD.search(text)
+        marks: list[tuple[int, int, str]] = []
+        generic = False
+        for name, kind in lex.types.items():
+            if kind in ("yesno", "range"):
+                continue
+            for m in lex.find(name, text):
+                if kind == "name" and opening and m.start() == opening.start():
+                    generic = True
+                    continue
+                marks.append((m.start(), m.end(), kind))
         for hit in self.graph.kinds.find(text):
             dims = self.vocab.kinds[hit.iri].dimensions if hit.iri in self.vocab.kinds else set()
             if len(dims) == 1:
-                return next(iter(dims))
-        return None
+                marks.append((hit.start, hit.end, _TYPE_OF_DIMENSION.get(next(iter(dims)), "quantity")))
+        chosen = None
+        after = sorted(m for m in marks if opening and m[0] >= opening.start())
+        if after and after[0][0] == opening.start():
+            chosen = after[0][2]            # the wh-phrase itself: "how many", "how long"
+        elif after:
+            run = [after[0]]                # "what status code", "which policy size": the last of the
+            for m in after[1:]:             # first marks written together is the head
+                if m[0] - run[-1][1] <= 1:
+                    run.append(m)
+                elif m[0] > run[-1][1]:
+                    break
+            chosen = run[-1][2]
+        elif marks and not opening:
+            bounds = [m.start() for m in lex.find("headBoundary", text) if m.start() > 0]
+            cut = min(bounds, default=len(text))
+            head = [m for m in marks if m[1] <= cut]
+            if head:
+                chosen = max(head, key=lambda m: (m[1], m[1] - m[0]))[2]
+        if question.dimension and chosen in (None, "count", "quantity"):
+            return _TYPE_OF_DIMENSION.get(question.dimension, "quantity")
+        if chosen:
+            return chosen
+        if generic or opening and not re.match(r"\s*how\b", text, re.I):
+            return "name"
+        return "quantity"
 
     def _described(self, stems: list[str], keep: int = 2) -> list[str]:
         """Services a question describes instead of naming ("the managed key service"): those whose
@@ -233,9 +274,8 @@ class Reader:
         low = text.lower()
         toks = [(stem(m.group()), m.start()) for m in re.finditer(r"[A-Za-z0-9@/]+", text)]
         attr = set(a.attribute)
-        attr_pos = [p for s, p in toks if s in attr]
-        text_stems = {s for s, _p in toks}
-        context_stems = {stem(w) for w in re.findall(r"[A-Za-z0-9]+", f"{h.headings} {h.parents}")}
+        text_stems = _with_compounds([m.group() for m in re.finditer(r"[A-Za-z0-9@/]+", text)])
+        context_stems = _with_compounds(re.findall(r"[A-Za-z0-9]+", f"{h.headings} {h.parents}"))
         scope = set(a.services)
         named = set(a.named)
         base = {
@@ -251,15 +291,18 @@ class Reader:
             "attr_ctx": len(attr & context_stems) / len(attr) if attr else 0.0,
             "negated": float(self.lexicon.has("negation", low)),
             **self._missing(a, text_stems | context_stems),
+            **_coverage(a, h, text_stems, context_stems),
             "short_line": float(len(text.split()) <= 12),
         }
         cue_spans = {name: [(m.start(), m.end()) for m in self.lexicon.find(name, low)]
                      for name in ("cueMaximum", "cueMinimum", "cueDefault")}
         out: list[Candidate] = []
+        ranges = [sp for sp in spans if sp.type == "range"]
         for sp in spans:
             c = Candidate(sp.type, sp.value, h, sp, sp.quantity, sp.low, sp.high)
             f = dict(base)
             self._span_features(a, c, text, low, toks, f, cue_spans)
+            _range_features(a, sp, ranges, f)
             c.features = f
             out.append(c)
         if a.expected == "yesno":
@@ -384,9 +427,10 @@ class Reader:
     def decide(self, a: Analysis, cands: list[Candidate], graph_answer: Answer) -> Answer:
         """The best candidate; "nil" first means the notes do not say."""
         q = a.question
-        if graph_answer.unknown_service:
+        if graph_answer.unknown_service and not self._names_the_unknown(a, cands[0] if cands else None):
             return graph_answer         # "kafka retention": no note names that service; say so
-        if a.expected in _QUANTITY_TYPES and graph_answer.status in ("answered", "conflict") and \
+        read_range = bool(cands) and cands[0].type == "range" and a.qualifier not in ("maximum", "minimum")
+        if a.expected in _QUANTITY_TYPES and graph_answer.status in ("answered", "conflict") and not read_range and \
                 min(graph_answer.score, 12.0) / 12.0 >= self.ranker.graph_trust:
             return graph_answer         # the graph's facts are quantities: they answer quantity questions
         if a.expected == "range":
@@ -428,6 +472,21 @@ class Reader:
         item.kind = best.type
         item.low, item.high = best.low, best.high
         return Answer(q.text, "answered", f"{service} {attribute}: {best.value}", [item])
+
+    def _names_the_unknown(self, a: Analysis, best: Candidate | None) -> bool:
+        """Does the best answer's line name what the question names that kg knows nothing of?
+
+        A question whose rarest word is no service, kind or qualifier kg knows ("kafka retention")
+        is about that thing: an answer read from a line that does not mention it is about something
+        else, and kg says it knows no such service. A line that does mention it ("DHCP options
+        sets list up to 4 DNS servers" for "how many DNS servers can a DHCP options set list")
+        answers."""
+        if best is None or best.type == "nil" or not a.unknown:
+            return False
+        texts = [f"{best.hit.text} {best.hit.headings} {best.hit.parents}"] if best.hit is not None else \
+            [s.text for s in best.item.sources] if best.item is not None else []
+        want = stem(a.unknown)
+        return any(want in _with_compounds(re.findall(r"[A-Za-z0-9.]+", t)) for t in texts)
 
     def _graph_range(self, answer: Answer) -> Candidate | None:
         """The graph's maximum and minimum of one limit, as one range candidate."""
@@ -475,3 +534,46 @@ class Reader:
 
 def _source(h: Hit) -> Source:
     return Source(h.path.rsplit("/", 1)[-1], h.line, h.end_line, h.text, h.date)
+
+
+def _with_compounds(words: list[str]) -> set[str]:
+    """The stems of a text's words and of each two neighbours written as one ("time out" also
+    gives "timeout", "read replica" "readreplica"): notes and questions split compounds differently."""
+    stems = [stem(w) for w in words]
+    joined = {stem(a + b) for a, b in zip(words, words[1:]) if a.isalpha() and b.isalpha()}
+    return set(stems) | joined
+
+
+def _coverage(a: Analysis, h: Hit, text_stems: set[str], context_stems: set[str]) -> dict[str, float]:
+    """How much of the whole question a statement covers: the named services it mentions (in its
+    text or around it), and the share of every content word's idf found in it, service words too
+    (the attribute coverage leaves out the words that named a service)."""
+    f: dict[str, float] = {}
+    if a.named:
+        where = h.direct | h.around
+        f["named_cov"] = sum(1 for iri in set(a.named) if iri in where) / len(set(a.named))
+    total = sum(a.content.values())
+    if total:
+        here = text_stems | context_stems
+        f["q_cov_idf"] = sum(v for s, v in a.content.items() if s in here) / total
+        f["q_full"] = float(all(s in here for s in a.content))
+        f["q_cov_text"] = sum(v for s, v in a.content.items() if s in text_stems) / total
+    return f
+
+
+def _range_features(a: Analysis, sp: Span, ranges: list[Span], f: dict[str, float]) -> None:
+    """A value that is one end of a range stated on its line, and a range, each by the qualifier
+    the question asks: an unqualified question over "1 to 20 seconds" is asked about the range, an
+    "at most" question about its upper end."""
+    asked = a.qualifier or "none"
+    if sp.type == "range":
+        f[f"range:{asked}"] = 1.0
+        return
+    if sp.quantity is None:
+        return
+    for r in ranges:
+        if r.start <= sp.start and sp.end <= r.end:
+            end = "high" if r.high is not None and abs(r.high.canonical_value - sp.quantity.canonical_value) < 1e-9 \
+                else "low"
+            f[f"range_end:{end}:{asked}"] = 1.0
+            return

@@ -98,3 +98,69 @@ def test_range_json_has_min_and_max(store_path, ask):
     assert item["kind"] == "range"
     assert item["min"] == {"value": 0.0, "unit": "s"} and item["max"] == {"value": 12.0, "unit": "h"}
     json.dumps(data)
+
+
+# ---------------------------------------------------------------- the answer type at a question's head
+
+@pytest.mark.parametrize("question, expected", [
+    ("How many addresses does the provider hold back in a subnet?", "count"),   # "how many" beats "addresses"
+    ("Which address do instances read their metadata from?", "ip"),             # near miss: no count asked
+    ("Which HTTP header carries the client's address?", "name"),               # "header" is the head
+    ("What is the largest policy size?", "quantity"),                          # last of "policy size"
+    ("queue tables per region", "quantity"),                                    # head ends at "per"
+    ("default region for token requests", "name"),                              # near miss: "region" heads
+    ("Within how many seconds must a health checker connect?", "duration"),     # a unit beats a count
+    ("How many health checkers probe an endpoint?", "count"),                   # near miss: no unit
+])
+def test_the_answer_type_is_read_at_the_head(vocab, question, expected):
+    from kg.question import parse_question
+    from kg.reading import Reader
+
+    assert Reader(vocab).analyse(parse_question(question)).expected == expected
+
+
+def test_an_unqualified_question_over_a_stated_range_gets_the_range(ask):
+    answer = ask("SQS long polling wait time")
+    assert answer.status == "answered" and answer.answers[0].value == "1 second to 20 seconds", answer
+
+
+def test_a_range_end_is_marked_by_what_was_asked(store_path, vocab):
+    from kg.question import parse_question
+    from kg.reading import Reader
+    from kg.store import open_store
+
+    reader = Reader(vocab)
+    for text, mark in (("SQS long polling wait time", "range_end:high:none"),
+                       ("What is the longest SQS long polling wait?", "range_end:high:maximum")):
+        q = parse_question(text)
+        with open_store(store_path) as store:
+            _a, cands = reader.candidates(store, q, reader.graph.answer(store, q))
+        twenty = [c for c in cands if c.type == "quantity" and c.value == "20 seconds" and c.hit is not None]
+        assert twenty and all(c.features.get(mark) == 1.0 for c in twenty), text
+        one = [c for c in cands if c.type == "quantity" and c.value == "1 second"]
+        assert one and not any(c.features.get(mark) for c in one)
+
+
+def test_compounds_written_apart_cover_the_question(store_path, vocab):
+    from kg.reading import _with_compounds
+
+    assert "timeout" in _with_compounds(["time", "out"]) and "time" in _with_compounds(["time", "out"])
+    assert _with_compounds(["port", "22"]) == {"port", "22"}
+
+
+def test_an_unknown_name_stands_unless_the_answer_line_names_it(vocab):
+    """"kafka retention": kafka is no service kg knows; a retention read from an RDS line is about
+    something else. A line that names the unknown word is about it and answers."""
+    from kg.index import Hit
+    from kg.question import parse_question
+    from kg.reading import Analysis, Candidate, Reader
+
+    reader = Reader(vocab)
+
+    def line(text):
+        return Candidate("quantity", "7 days", Hit(1, "n", "n.md", 1, 1, text, "", "", None, -1.0,
+                                                   frozenset(), frozenset()))
+    a = Analysis(parse_question("kafka retention"), "duration", [], None, [], [], ["kafka", "retent"],
+                 unknown="kafka")
+    assert not reader._names_the_unknown(a, line("Backups are kept for 7 days by default."))
+    assert reader._names_the_unknown(a, line("Kafka keeps records for 7 days by default."))
