@@ -26,6 +26,8 @@ class Lexicon:
     _patterns: dict[str, re.Pattern] = field(default_factory=dict, repr=False)
 
     def pattern(self, name: str) -> re.Pattern:
+        """The cues of a set as one expression: whole words, spaces between a cue's words free,
+        and a cue of four letters or more also in its plural."""
         rx = self._patterns.get(name)
         if rx is None:
             words = sorted(self.cues.get(name, ()), key=len, reverse=True)
@@ -34,6 +36,8 @@ class Lexicon:
                 body = r"\s+".join(re.escape(part) for part in w.split())
                 left = r"(?<![\w'])" if w[0].isalnum() else ""
                 right = r"(?![\w'])" if w[-1].isalnum() else ""
+                if len(w.split()[-1]) >= 4 and w[-1].isalpha():
+                    body += "(?:e?s)?"          # a cue's plural is the cue ("protocols", "headers")
                 alts.append(left + body + right)
             rx = re.compile("|".join(alts) or r"(?!x)x", re.IGNORECASE)
             self._patterns[name] = rx
