@@ -233,6 +233,7 @@ def _lookup_unit(word: str) -> str | None:
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 _WORDNUM = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 _MULT = r"(?:k|K|thousand|M|mil|million|MM|billion|bn)"
+_MAY_HOLD_NUMBER = re.compile(rf"\d|\b(?:{_WORDNUM})\b", re.IGNORECASE)
 _UNIT_WORDS = sorted({*(_SPELLINGS), "kb", "mb"}, key=len, reverse=True)
 _UNIT_ALT = "|".join(re.escape(u) for u in _UNIT_WORDS)
 _COUNT_ALT = "|".join(re.escape(n) for n in sorted(set(COUNTED_NOUNS), key=len, reverse=True))
@@ -324,6 +325,8 @@ def find_quantities(text: str) -> list[QuantityMatch]:
     a bare number at the start of a range borrows the unit of its other end ("5-12 hours").
     Four-digit years and numbers inside identifiers ("EC2", "SHA-256", "us-east-1") are skipped.
     """
+    if not _MAY_HOLD_NUMBER.search(text):
+        return []       # most statements hold no number: skip the masking and the long pattern
     raw: list[QuantityMatch] = []
     masked = _NOT_QUANTITIES.sub(lambda m: " " * len(m.group()), text)
     for m in _quantity_re().finditer(masked):

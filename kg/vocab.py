@@ -276,8 +276,14 @@ def stem(word: str) -> str:
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
-    """Return (stem, start, end) for each word of `text`."""
+    """Return (stem, start, end) for each word of `text` (what KindFinder reads)."""
     return [(stem(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def phrase_tokens(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Return (start, end, lower-cased token) for each token of `text` that PhraseFinder reads:
+    runs of letters and digits, and arrows and comparison signs."""
+    return tuple((m.start(), m.end(), m.group().lower()) for m in _PHRASE_TOKEN.finditer(text))
 
 
 def content_stems(label: str) -> tuple[str, ...]:
@@ -315,7 +321,7 @@ class PhraseFinder:
         self._upto = case_sensitive_upto
         self._keys: dict[tuple[str, ...], list[tuple[str, str]]] = {}   # key -> [(label, iri)]
         self._longest = 1
-        self._first: set[str] = set()
+        self._lengths: dict = {}    # a key's first word -> the lengths of the keys it starts
         for iri, names in labels.items():
             for name in names:
                 name = name.strip()
@@ -328,7 +334,14 @@ class PhraseFinder:
                 for key in variants:
                     self._keys.setdefault(key, []).append((name, iri))
                     self._longest = max(self._longest, len(key))
-                    self._first.add(key[0])
+                    self._lengths.setdefault(key[0], set()).add(len(key))
+        self._lengths = {w: tuple(sorted(ns, reverse=True)) for w, ns in self._lengths.items()}
+        self._with_one: dict[str, tuple[int, ...]] = {}
+
+    def _lengths_with_one(self, first: str) -> tuple[int, ...]:
+        ns = tuple(sorted({*self._lengths.get(first, ()), 1}, reverse=True))
+        self._with_one[first] = ns
+        return ns
 
     def _accept(self, key: tuple[str, ...], original: str) -> str | None:
         for label, iri in self._keys.get(key, ()):
@@ -339,19 +352,32 @@ class PhraseFinder:
                 return iri     # a short label must be written as it is: "SQS", never "sqs"
         return None
 
-    def find(self, text: str) -> list[Mention]:
-        """Return non-overlapping mentions, leftmost-longest."""
-        toks = list(_PHRASE_TOKEN.finditer(text))
-        low = [t.group().lower() for t in toks]
+    def find(self, text: str, toks: tuple[tuple[int, int, str], ...] | None = None) -> list[Mention]:
+        """Return non-overlapping mentions, leftmost-longest.
+
+        Args:
+            text: the text to search.
+            toks: `phrase_tokens(text)`, when the caller has them already (one tokenisation of
+                a statement shared by every finder).
+        """
+        toks = phrase_tokens(text) if toks is None else toks
+        low = [t[2] for t in toks]
         out: list[Mention] = []
         i = 0
         while i < len(toks):
             found = None
             first = low[i]
-            if first not in self._first and first[:-1] not in self._first and first[:-2] not in self._first:
+            # the lengths of the keys this word can start, longest first; a plural cut only ends
+            # a key, so with one the word starts a key of a single word
+            lengths = self._lengths.get(first)
+            if (first[:-1],) in self._keys or (first[:-2],) in self._keys:
+                lengths = self._with_one.get(first) or self._lengths_with_one(first)
+            elif lengths is None:
                 i += 1
                 continue
-            for n in range(min(self._longest, len(toks) - i), 0, -1):
+            for n in lengths:
+                if n > len(toks) - i:
+                    continue
                 key = tuple(low[i:i + n])
                 last = key[-1]
                 candidates = [(key, 0)]
@@ -360,10 +386,10 @@ class PhraseFinder:
                         candidates.append((key[:-1] + (last[: -len(cut)],), len(cut)))
                 if not any(k in self._keys for k, _c in candidates):
                     continue
-                if n > 1 and any(not _GAP.fullmatch(text[toks[k].end():toks[k + 1].start()])
+                if n > 1 and any(not _GAP.fullmatch(text[toks[k][1]:toks[k + 1][0]])
                                  for k in range(i, i + n - 1)):
                     continue
-                start, end = toks[i].start(), toks[i + n - 1].end()
+                start, end = toks[i][0], toks[i + n - 1][1]
                 original = text[start:end]
                 iri = None
                 for k, cut in candidates:
@@ -409,8 +435,9 @@ class KindFinder:
                 for s in stems[1:]:
                     self.by_stem.setdefault(s, []).append(idx)
 
-    def find(self, text: str) -> list[KindHit]:
-        toks = tokens(text)
+    def find(self, text: str, toks: list[tuple[str, int, int]] | None = None) -> list[KindHit]:
+        """Return the kinds whose words `text` holds; `toks` is `tokens(text)` if known."""
+        toks = tokens(text) if toks is None else toks
         positions: dict[str, list[int]] = {}
         for i, (s, _a, _b) in enumerate(toks):
             positions.setdefault(s, []).append(i)

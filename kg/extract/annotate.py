@@ -1,8 +1,12 @@
-"""One annotation of a statement: its quantities, service mentions, cue words and clauses, each
-found once and shared by every pass; and the note it is read in (carried-over subjects).
+"""One annotation of a statement: its tokens, quantities, service mentions, cue words and
+clauses, each found once and shared by every pass; and the note it is read in (carried-over
+subjects).
 
-Everything here is found lazily, on first use: most statements hold no quantity, and then their
-limit kinds and qualifier cues are never looked for.
+Each distinct text (a statement, or a heading or parent bullet however many statements sit
+under it) is tokenised once (TextTokens), and every finder reads those tokens: the service,
+condition, qualifier and relation-cue finders the phrase tokens, the limit-kind finder the
+stemmed ones. Everything is found lazily, on first use: most statements hold no quantity, and
+then their limit kinds and qualifier cues are never looked for.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from kg.notes import Note, Statement
 from kg.units import QuantityMatch, find_quantities
-from kg.vocab import KindHit, Mention
+from kg.vocab import KindHit, Mention, phrase_tokens, tokens
 
 if TYPE_CHECKING:
     from kg.extract.extractor import Extractor
@@ -36,19 +40,57 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if b > a]
 
 
+class TextTokens:
+    """The tokens of one text, each tokenisation made once, on first use."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def phrase(self) -> tuple[tuple[int, int, str], ...]:
+        """(start, end, lower-cased token): what the phrase finders read."""
+        return phrase_tokens(self.text)
+
+    @cached_property
+    def stems(self) -> list[tuple[str, int, int]]:
+        """(stem, start, end) of each word: what the limit-kind finder reads."""
+        return tokens(self.text)
+
+
 @dataclass
 class NoteReading:
-    """A note being extracted: the extractor's matchers, and service mentions found per text
-    (a heading or parent bullet is read once however many statements sit under it)."""
+    """A note being extracted: the extractor's matchers, and each text's tokens and what the
+    finders found in it, kept per text (a heading or parent bullet is read once however many
+    statements sit under it)."""
 
     x: "Extractor"
     note: Note
     found: dict[str, list[Mention]] = field(default_factory=dict)
+    _tokens: dict[str, TextTokens] = field(default_factory=dict)
+    _finds: dict[tuple[str, str], list] = field(default_factory=dict)
+
+    def tokens_of(self, text: str) -> TextTokens:
+        """The tokens of `text`, tokenised once per note."""
+        t = self._tokens.get(text)
+        if t is None:
+            t = self._tokens[text] = TextTokens(text)
+        return t
 
     def services_in(self, text: str) -> list[Mention]:
         if text not in self.found:
-            self.found[text] = self.x.services.find(text)
+            self.found[text] = self.x.services.find(text, self.tokens_of(text).phrase)
         return self.found[text]
+
+    def find(self, finder: str, text: str) -> list:
+        """What the extractor's finder `finder` ("kinds", "contexts", "qualifiers", "active",
+        "passive") finds in `text`, from the text's one tokenisation, found once per note."""
+        key = (finder, text)
+        hits = self._finds.get(key)
+        if hits is None:
+            t = self.tokens_of(text)
+            hits = getattr(self.x, finder).find(text, t.stems if finder == "kinds" else t.phrase)
+            self._finds[key] = hits
+        return hits
 
     def context_subject(self, st: Statement) -> str | None:
         """The service the statement's parents or headings are about, innermost first; else the
@@ -100,30 +142,35 @@ class Annotated:
         return find_quantities(self.text)
 
     @cached_property
+    def tokens(self) -> TextTokens:
+        """The statement's tokens, shared by every finder."""
+        return self.reading.tokens_of(self.text)
+
+    @cached_property
     def kinds(self) -> list[KindHit]:
         """Words of limit kinds."""
-        return self.x.kinds.find(self.text)
+        return self.reading.find("kinds", self.text)
 
     @cached_property
     def conditions(self) -> list[Mention]:
         """Words of conditions (contexts), outside the quantities."""
-        return [m for m in self.x.contexts.find(self.text)
+        return [m for m in self.reading.find("contexts", self.text)
                 if not any(q.start <= m.start < q.end for q in self.quantities)]
 
     @cached_property
     def qualifier_cues(self) -> list[Mention]:
         """Cue words of qualifiers ("up to", "default", "at least")."""
-        return self.x.qualifiers.find(self.text)
+        return self.reading.find("qualifiers", self.text)
 
     @cached_property
     def active_cues(self) -> list[Mention]:
         """Relation cue words in the active voice ("triggers", "->")."""
-        return self.x.active.find(self.text)
+        return self.reading.find("active", self.text)
 
     @cached_property
     def passive_cues(self) -> list[Mention]:
         """Relation cue words in the passive voice ("is triggered by")."""
-        return self.x.passive.find(self.text)
+        return self.reading.find("passive", self.text)
 
     @cached_property
     def clauses(self) -> list[tuple[int, int]]:
@@ -142,4 +189,4 @@ class Annotated:
         return self.reading.antecedent(self.index)
 
 
-__all__ = ["Annotated", "NoteReading", "clause_spans"]
+__all__ = ["Annotated", "NoteReading", "TextTokens", "clause_spans"]

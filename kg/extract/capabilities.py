@@ -11,54 +11,24 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator, Protocol
 
-from kg.extract.words import NEGATION as _NEGATION
+from kg.extract.words import (ABILITY, CAPABILITY_CLAUSE, CLAUSE_OPENING, DEFAULT_WORD, FEATURE_END, IPV4, NEGATION,
+                              NOT_STATES, OFF_STATE, ON_BY_DEFAULT, OPTIONAL, PARTICIPLE_BEFORE, READER, STATE_VERB,
+                              STEM_STOP, STEM_WORD, SUPPORT)
 from kg.notes import Note, Statement
-
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-/]*")
-_STOP = {"the", "a", "an", "of", "is", "are", "be", "been", "to", "in", "for", "and", "or", "it", "its", "with",
-         "on", "at", "by", "that", "this", "you", "your", "we", "can", "will", "also", "all", "any", "both", "only",
-         "just", "new", "per", "from", "as", "which", "there", "their", "they", "so", "do", "does", "not", "no",
-         "has", "have", "into", "using", "use", "via", "get", "set", "option", "options", "instead", "e.g", "eg",
-         "either", "each", "every", "than", "other", "others", "if", "when", "but", "type", "types", "mode"}
-_CLAUSE = re.compile(r"(?<=[.!?;])\s+|,\s+(?:but|while|whereas|however)\s+|\s+but\s+", re.IGNORECASE)
-# a state said of a feature by default: "encrypted by default", "automatically encrypted"
-_ON_BY_DEFAULT = re.compile(r"\b(?:by\s+default|automatically|out\s+of\s+the\s+box)\b", re.IGNORECASE)
-_OPTIONAL = re.compile(r"\b(?:can\s+be\s+(?:set|enabled|turned\s+on|configured)|must\s+be\s+(?:enabled|set|turned\s+on)|"
-                       r"optional(?:ly)?|opt[- ]in)\b", re.IGNORECASE)
-_DEFAULT_WORD = re.compile(r"\bdefault\b", re.IGNORECASE)
-# the participle a default state is said of: "replicated by default", "created by default"
-_PARTICIPLE_BEFORE = re.compile(r"\b([A-Za-z]{3,}(?:ed|en|wn)|(?:turned|switched)\s+o(?:n|ff))\s+"
-                                r"(?:(?:only|automatically|always)\s+)?$", re.IGNORECASE)
-_CLAUSE_OPENING = re.compile(r"\s*,?\s*[A-Za-z]")
-_NOT_STATES = {"used", "needed", "required", "given", "seen", "been", "then", "when", "often", "even", "open"}
-_OFF_STATE = re.compile(r"\b(?:disabl\w*|turned\s+off|switched\s+off|off|blocked|denied)\b", re.IGNORECASE)
-_STATE_VERB = re.compile(r"\b(encrypt\w*|enabl\w*|disabl\w*|replicat\w*|version\w*|log\w*|backed\s+up|backup\w*)\b",
-                         re.IGNORECASE)
-# "X supports Y", "X has no Y", "X does not support Y", "X works with Y"
-_SUPPORT = re.compile(r"\b(?:(?:does\s*n[o’']?t|do\s*n[o’']?t|not)\s+)?(?:supports?|supported|works?\s+with|has\s+no|have\s+no|"
-                      r"(?:is|are)\s+not\s+(?:supported|available)\s+(?:for|on|with))\b", re.IGNORECASE)
-_ABILITY = re.compile(
-    r"\b(?:(?P<deny>can[’']?t|cannot|canot|can\s+not|(?:is|are)\s+unable\s+to|unable\s+to|"
-    r"(?:is|are)\s+not\s+able\s+to|not\s+able\s+to|(?:is|are)\s+not\s+possible\s+to|not\s+possible\s+to)|"
-    r"allows?(?!\s+(?:for|or|you\s+to\s+(?:use|choose|pick)))|lets\s+you|enables\s+you\s+to|can\s+be(?=\s+\w+(?:ed|en)\b))\s+",
-    re.IGNORECASE)
-# where a feature's words stop: the next clause or an aside
-_FEATURE_END = re.compile(r"[,;:(]|\s[-–—]\s|\b(?:but|nor|unless|because|so|only|just|instead|which)\b", re.IGNORECASE)
-_READER = {"you", "user", "users", "even"}
-_IPV4 = re.compile(r"(?<![\d.])((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})(?![\d.]|/\d)")
+from kg.vocab import Mention
 
 
 def stems(text: str) -> tuple[str, ...]:
     """Content words of `text`, lower-cased, hyphens and slashes dropped, common endings cut:
     "Blue-Green deployments" -> ("bluegreen", "deploy"); "encrypted", "encryption" -> "encrypt"."""
     out = []
-    for w in _WORD.findall(text):
+    for w in STEM_WORD.findall(text):
         w = w.lower().replace("’", "'")
-        if w in _STOP or len(w) < 2:
+        if w in STEM_STOP or len(w) < 2:
             continue
         w = re.sub(r"[-/'.]", "", w)
         w = re.sub(r"(?:ments?|ions?|ing|ed|es|s)$", "", w) if len(w) > 5 else w
-        if w and w not in _STOP:
+        if w and w not in STEM_STOP:
             out.append(w)
     return tuple(dict.fromkeys(out))
 
@@ -136,18 +106,18 @@ class DefaultState:
 
     def claims(self, clause: Clause) -> Iterator[CapabilityClaim]:
         text = clause.text
-        on = _ON_BY_DEFAULT.search(text)
-        optional = _OPTIONAL.search(text)
-        verbs = list(_STATE_VERB.finditer(text))
+        on = ON_BY_DEFAULT.search(text)
+        optional = OPTIONAL.search(text)
+        verbs = list(STATE_VERB.finditer(text))
         generic = False
         if on is not None:
             verbs = [v for v in verbs if v.end() <= on.start()] or verbs
-            participle = _PARTICIPLE_BEFORE.search(text[:on.start()])
+            participle = PARTICIPLE_BEFORE.search(text[:on.start()])
             if participle and not any(v.end() == participle.end(1) for v in verbs) and \
-                    participle.group(1).lower() not in _NOT_STATES:
+                    participle.group(1).lower() not in NOT_STATES:
                 verbs, generic = [participle], True
             if on.group(0).lower().startswith("by") and not any(v.end() <= on.start() for v in verbs) \
-                    and not re.search(r"\d", text[:on.start()]) and _CLAUSE_OPENING.match(text, on.end()) \
+                    and not re.search(r"\d", text[:on.start()]) and CLAUSE_OPENING.match(text, on.end()) \
                     and len(stems(text[on.end():])) >= 2:
                 yield from self._leading(clause, on)
                 return
@@ -157,10 +127,10 @@ class DefaultState:
         subject = next((iri for end, iri in reversed(clause.before) if end <= verb.start()), clause.inherited)
         if subject is None:
             return
-        if optional and _DEFAULT_WORD.search(text):
+        if optional and DEFAULT_WORD.search(text):
             positive = False
         elif on and not optional:
-            positive = not (_NEGATION.search(text[:on.start()][-40:]) or _OFF_STATE.search(verb.group(0)))
+            positive = not (NEGATION.search(text[:on.start()][-40:]) or OFF_STATE.search(verb.group(0)))
         else:
             return
         word = verb.group(1) if verb.groups() else verb.group(0)
@@ -186,9 +156,9 @@ class DefaultState:
         # the service that opens the rest is its subject ("by default CodeDeploy deploys ...")
         subject = next((iri for (a, _b), (_e, iri) in zip(clause.named, clause.before)
                         if a >= lead.end() and not stems(clause.text[lead.end():a])), clause.inherited)
-        feature = stems(_NEGATION.sub(" ", _without(rest, named)))[:4]
+        feature = stems(NEGATION.sub(" ", _without(rest, named)))[:4]
         if subject and feature:
-            yield CapabilityClaim(subject, _by_default(feature), not _NEGATION.search(rest), (), rest.strip()[:80],
+            yield CapabilityClaim(subject, _by_default(feature), not NEGATION.search(rest), (), rest.strip()[:80],
                                   clause.statement, self.name)
 
 
@@ -203,14 +173,14 @@ class Support:
 
     def claims(self, clause: Clause) -> Iterator[CapabilityClaim]:
         text = clause.text
-        m = _SUPPORT.search(text)
+        m = SUPPORT.search(text)
         if m is None:
             return
         subject = next((iri for end, iri in reversed(clause.before) if end <= m.start()), clause.inherited)
         if subject is None:
             return
         cue = m.group(0).lower()
-        positive = not (_NEGATION.search(cue) or _NEGATION.search(text[max(0, m.start() - 12):m.start()]))
+        positive = not (NEGATION.search(cue) or NEGATION.search(text[max(0, m.start() - 12):m.start()]))
         obj = stems(text[m.end():])[:4]
         if not obj:
             return
@@ -232,13 +202,13 @@ class Ability:
 
     def claims(self, clause: Clause) -> Iterator[CapabilityClaim]:
         text = clause.text
-        m = _ABILITY.search(text)
-        if m is None or _SUPPORT.search(text) or _ON_BY_DEFAULT.search(text):
+        m = ABILITY.search(text)
+        if m is None or SUPPORT.search(text) or ON_BY_DEFAULT.search(text):
             return
         positive = m.group("deny") is None
         subject = next((iri for end, iri in reversed(clause.before) if end <= m.start()), clause.inherited)
         rest = text[m.end():]
-        stop = _FEATURE_END.search(rest)
+        stop = FEATURE_END.search(rest)
         rest = rest[:stop.start()] if stop else rest
         named = [(a - m.end(), b - m.end()) for a, b in clause.named if a >= m.end()]
         feature = stems(_without(rest, [(a, b) for a, b in named if b <= len(rest)]))
@@ -246,7 +216,7 @@ class Ability:
         if subject is None or not feature:
             return
         before = _without(text[:m.start()], [s for s in clause.named if s[1] <= m.start()])
-        condition = tuple(w for w in stems(before) if w not in _READER)[-3:]
+        condition = tuple(w for w in stems(before) if w not in READER)[-3:]
         yield CapabilityClaim(subject, feature, positive, condition, rest.strip()[:80], clause.statement, self.name)
 
 
@@ -259,7 +229,7 @@ class Address:
     def claims(self, clause: Clause) -> Iterator[SettingClaim]:
         if clause.service is None:
             return
-        for m in _IPV4.finditer(clause.text):
+        for m in IPV4.finditer(clause.text):
             rest = _without(clause.text, [(m.start(), m.end()), *clause.named]).replace("http://", " ").replace("https://", " ")
             attribute = stems(rest)
             if attribute:
@@ -267,11 +237,15 @@ class Address:
 
 
 CAPABILITY_PASSES: tuple[Pass, ...] = (DefaultState(), Support(), Ability(), Address())
+# what some pass must find for it to yield anything: DefaultState a default or an option, Support
+# its cue, Ability a modal, Address a digit
+_ANY_CUE = re.compile("|".join(f"(?:{p.pattern})" for p in (ON_BY_DEFAULT, OPTIONAL, SUPPORT, ABILITY))
+                      + r"|\d", re.IGNORECASE)
 
 
 def clauses_of(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
-    for m in _CLAUSE.finditer(text):
+    for m in CAPABILITY_CLAUSE.finditer(text):
         spans.append((start, m.start()))
         start = m.end()
     spans.append((start, len(text)))
@@ -284,18 +258,20 @@ def extract_capabilities(note: Note, services_in: Callable[[str], list], context
 
     Args:
         note: the parsed note.
-        services_in: text -> service mentions (with .iri, .start, .end), as the Extractor finds them.
+        services_in: text -> service mentions (with .iri, .start, .end), as the Extractor finds them;
+            called once per statement, each clause reading the statement's mentions.
         context_subject: statement -> the service its parents or headings are about.
     """
     capabilities: list[CapabilityClaim] = []
     settings: list[SettingClaim] = []
     for st in note.statements:
-        if st.kind == "heading":
-            continue
+        if st.kind == "heading" or not _ANY_CUE.search(st.text):
+            continue        # no pass's cue in the statement: no pass can yield
         inherited = None
+        mentions = services_in(st.text)
         for a, b in clauses_of(st.text):
             text = st.text[a:b]
-            found = services_in(text)
+            found = [Mention(m.iri, m.start - a, m.end - a, m.label) for m in mentions if a <= m.start and m.end <= b]
             inherited = inherited or context_subject(st)
             service = found[0].iri if found else inherited
             clause = Clause(text, st, service, tuple((m.start, m.end) for m in found),

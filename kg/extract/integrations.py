@@ -304,7 +304,8 @@ class RelationFromParentBullet:
         if any(w.lower() not in DETERMINERS for w in WORD.findall(st.text[:first.start])):
             return            # the child says something of its own, not a list of services
         parent = st.parents[-1]
-        cues = [(h, False) for h in x.active.find(parent)] + [(h, True) for h in x.passive.find(parent)]
+        cues = [(h, False) for h in a.reading.find("active", parent)] + \
+            [(h, True) for h in a.reading.find("passive", parent)]
         if not cues:
             return
         parent_mentions = a.reading.services_in(parent)

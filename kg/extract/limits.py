@@ -19,7 +19,7 @@ from kg.extract.words import (CONDITION, COORDINATION, DETERMINERS, LABEL_BREAK_
                               LABEL_STOP, LIMITISH, PER_SECOND, PREPOSITIONS, STATUS_WORDS, TOPIC_MARK,
                               VALUE_FILLER, WORD)
 from kg.units import Quantity, QuantityMatch, find_quantities
-from kg.vocab import KindHit, Mention, content_stems
+from kg.vocab import Mention, content_stems
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ def kind_from_section(d: Draft, q: Quantity, parents_only: bool = False) -> str 
     """The widest fitting kind named by the parent bullets, else the headings, innermost first."""
     st, x = d.a.statement, d.a.x
     for text in (*reversed(st.parents), *(() if parents_only else reversed(st.headings))):
-        hits = [h for h in x.kinds.find(text) if x.fits(h.iri, q)]
+        hits = [h for h in d.a.reading.find("kinds", text) if x.fits(h.iri, q)]
         if hits:
             return max(hits, key=lambda h: (h.size, h.end)).iri
     return None
@@ -324,7 +324,7 @@ class KindFromCountedNoun(LimitPass):
         if d.kind is not None or not d.q.noun:
             return d
         x = d.a.x
-        kind = next((h.iri for h in x.kinds.find(d.q.noun) if x.fits(h.iri, d.q)), None)
+        kind = next((h.iri for h in d.a.reading.find("kinds", d.q.noun) if x.fits(h.iri, d.q)), None)
         return self.set(d, kind=kind) if kind else d
 
 
@@ -342,7 +342,7 @@ class KindFromAntecedent(LimitPass):
         x, q = d.a.x, d.q
         per_second = Quantity(q.value, "count/s", q.text, q.noun)
         rate = bool(PER_SECOND.search(antecedent.text))
-        for h in sorted(x.kinds.find(antecedent.text), key=lambda h: (-h.size, h.start)):
+        for h in sorted(d.a.reading.find("kinds", antecedent.text), key=lambda h: (-h.size, h.start)):
             if x.fits(h.iri, q):
                 return self.set(d, kind=h.iri)
             if rate and x.fits(h.iri, per_second):
@@ -532,7 +532,7 @@ class GenericKindOfBareValue(LimitPass):
 
     def apply(self, d: Draft) -> Draft:
         a, x = d.a, d.a.x
-        if d.kind is not None or any(x.kinds.find(p) for p in a.statement.parents):
+        if d.kind is not None or any(a.reading.find("kinds", p) for p in a.statement.parents):
             return d
         rest = a.text
         spans = [(o.start, o.end) for o in a.quantities] + [(m.start, m.end) for m in [*a.mentions, *a.conditions]]
@@ -712,7 +712,7 @@ class ConditionsFromSection(LimitPass):
         inherited = st.parents if not (st.kind == "row" and len(st.parents) > 2) else ()
         out: list[str] = []
         for text in (*inherited, *st.headings[-1:]):
-            named = {m.iri for m in x.contexts.find(text)}
+            named = {m.iri for m in d.a.reading.find("contexts", text)}
             out.extend(c for c in named if not (x.vocab.contexts[c].contrasts & named))
         return self.set(d, contexts=(*d.contexts, *out)) if out else d
 
