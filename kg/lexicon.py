@@ -43,6 +43,19 @@ class Lexicon:
             self._patterns[name] = rx
         return rx
 
+    def exact_pattern(self, name: str) -> re.Pattern:
+        """The cues of a set as one expression of whole words, as written (no plural): for sets
+        whose words change meaning with an ending ("create" a step, "creates" a statement)."""
+        key = "=" + name
+        rx = self._patterns.get(key)
+        if rx is None:
+            alts = []
+            for w in sorted(self.cues.get(name, ()), key=len, reverse=True):
+                body = r"\s+".join(re.escape(part) for part in w.split())
+                alts.append((r"(?<![\w'])" if w[0].isalnum() else "") + body + (r"(?![\w'])" if w[-1].isalnum() else ""))
+            rx = self._patterns[key] = re.compile("|".join(alts) or r"(?!x)x", re.IGNORECASE)
+        return rx
+
     def has(self, name: str, text: str) -> bool:
         return bool(self.pattern(name).search(text))
 
