@@ -358,15 +358,22 @@ def find_quantities(text: str) -> list[QuantityMatch]:
 
 
 _ALTERNATIVE = re.compile(r"^\s*(?:,\s*)?(?:or|and|/|,)\s*(?:up\s+to\s+)?$", re.IGNORECASE)
+_LISTED_BEFORE = re.compile(r"^\s*(?:,\s*)?(?:or|and|&|,)\s*$", re.IGNORECASE)
 
 
 def _borrow_alternative_units(text: str, found: list[QuantityMatch]) -> list[QuantityMatch]:
     """"300 API calls per second or 3000 with batching": the second value is in the first's unit.
 
     Also "300 msgs/s without batching, 3000 msgs with": a count of the same thing right after a
-    rate of it is that rate.
+    rate of it is that rate. And the other way round, "1 or 3 years", "1, 10 or 100 Gbps": bare
+    numbers listed as alternatives before a value with a unit are in its unit.
     """
     out = list(found)
+    for i in range(len(out) - 2, -1, -1):
+        a, b = out[i], out[i + 1]
+        if a.bare and not b.bare and a.range_role == "" and _LISTED_BEFORE.match(text[a.end:b.start]):
+            q = Quantity(a.quantity.value, b.quantity.unit, a.quantity.text, b.quantity.noun)
+            out[i] = QuantityMatch(a.start, a.end, q, False, a.range_role, a.range_id)
     for i in range(1, len(out)):
         a, b = out[i - 1], out[i]
         qa, qb = a.quantity, b.quantity

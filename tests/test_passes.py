@@ -200,6 +200,15 @@ def test_AttributeFromWords(extractor):
     assert [c[1] for c in limits(extractor, "# AWS IAM\n- Frobnication quota ⇒ 250 groups\n")] == ["frobnication quota"]
 
 
+def test_bare_numbers_listed_before_a_value_take_its_unit(extractor):
+    got = limits(extractor, "# AWS Savings Plans\n- Commit for 2 or 4 years\n")
+    assert [c[3] for c in got] == ["2 years", "4 years"]
+    assert [c[3] for c in limits(extractor, "# AWS Direct Connect\n- Ports of 2, 20 or 200 Gbps\n")] == [
+        "2 Gbps", "20 Gbps", "200 Gbps"]
+    # a number that is no alternative of the value keeps its own reading
+    assert [c[3] for c in limits(extractor, "# AWS Savings Plans\n- Step 2 lasts 4 years\n")] == ["4 years"]
+
+
 def test_the_file_name_names_the_subject_of_last_resort(extractor):
     note = "Blocks come in sizes from 2 GB to 9 TB\n"
     got = extractor.extract(extractor.parse(note, "vault/Elastic Block Store.md")).limits
@@ -353,9 +362,19 @@ def test_DropComparedServices(extractor):
         ("sns", "sqs")]
 
 
+def test_DropQuestion(extractor):
+    got = integrations(extractor, "# X\n- Which service lets SNS send to SQS?\n")
+    assert got == []
+    assert [c[:2] for c in integrations(extractor, "# X\n- SNS sends to SQS. Why?\n")] == [("sns", "sqs")]
+
+
 def test_DirectionAlongArrows(extractor):
     got = integrations(extractor, "# X\n- Flow: S3 -> Lambda -> a script -> DynamoDB\n")
     assert [c[:3] for c in got] == [("s3", "lambda", "delivers-to")] and shaped_by("DirectionAlongArrows", got)
+    # a procedure's steps are no flow of data
+    assert integrations(extractor, "# X\n- Open S3 -> choose Lambda -> create a DynamoDB table\n") == []
+    assert [c[:2] for c in integrations(extractor, "# X\n- S3 -> creates Lambda -> DynamoDB\n")] == [
+        ("s3", "lambda"), ("lambda", "dynamodb")]
     # one arrow is no chain: the services on its two sides are source and targets
     assert [c[:2] for c in integrations(extractor, "# X\n- S3 -> Lambda and SQS\n")] == [("s3", "lambda"), ("s3", "sqs")]
 

@@ -12,7 +12,7 @@ from typing import Iterator
 from kg.extract.annotate import Annotated
 from kg.extract.claims import IntegrationClaim
 from kg.extract.words import (ADVICE, ARROW, COMPARISON, DETERMINERS, LIST_GAP, LOOSE_LIST_GAP, MULTIPLICITY, NEGATION,
-                              OR_WORD, WORD)
+                              OR_WORD, PROCEDURE_STEP, STEP_LEAD, WORD)
 from kg.notes import Statement
 from kg.vocab import Mention
 
@@ -109,6 +109,17 @@ class DropComparedServices(IntegrationPass):
         return self.set(d, mentions=tuple(m for i, m in enumerate(ms) if i not in compared))
 
 
+class DropQuestion(IntegrationPass):
+    """A question ("Which service lets EC2 read from S3?") asks and states nothing: a clause
+    that ends in a question mark yields no integration."""
+
+    decides = "drop"
+
+    def apply(self, d: IntegrationDraft) -> IntegrationDraft | None:
+        ca, cb = d.clause
+        return None if d.a.text[ca:cb].rstrip(" \t\"'*_`").endswith("?") else d
+
+
 class RelationCuesInClause(IntegrationPass):
     """A clause states an integration only if it names a service and a relation cue (active
     "sends to", passive "is triggered by") that is not itself part of a service's name."""
@@ -197,16 +208,20 @@ class DirectionAlongArrows(IntegrationPass):
     """A chain of two or more arrows ("A -> B -> C") relates each service to the one after the
     next arrow only: each hop joins the service nearest before an arrow (after the previous
     one) to the service nearest after it (before the next one); a step naming no service
-    breaks the chain there."""
+    breaks the chain there. A chain whose steps open with imperative verbs ("Launch an
+    instance -> select the VPC -> create a group") is a procedure: it relates nothing."""
 
     decides = "direction"
 
-    def apply(self, d: IntegrationDraft) -> IntegrationDraft:
+    def apply(self, d: IntegrationDraft) -> IntegrationDraft | None:
         ca, cb = d.clause
         text = d.a.text
         arrows = [m for m in ARROW.finditer(text, ca, cb)]
         if len(arrows) < 2:
             return d
+        starts = [ca, *[m.end() for m in arrows]]
+        if any(PROCEDURE_STEP.match(text, STEP_LEAD.match(text, at).end()) for at in starts):
+            return None
         bounds = [ca, *[m.start() for m in arrows], cb]
         ends = [m.end() for m in arrows]
         segments = []
@@ -260,7 +275,7 @@ class DirectionFromVoice(IntegrationPass):
 
 
 INTEGRATION_PASSES: tuple[IntegrationPass, ...] = (
-    DropComparedServices(), RelationCuesInClause(), DropLoneService(), RelationFromNearestCue(),
+    DropQuestion(), DropComparedServices(), RelationCuesInClause(), DropLoneService(), RelationFromNearestCue(),
     PolarityFromLeadingDenial(), DropDeniedAdviceOrMultiplicity(), DirectionAlongArrows(), DirectionFromVoice(),
 )
 

@@ -57,6 +57,10 @@ COMPARISON = re.compile(r"\b(?:than|similar\s+to|unlike|versus|vs\.?|compared\s+
                         r"alternative\s+to|as\s+opposed\s+to)\s+(?:(?:a|an|the)\s+)?$", re.IGNORECASE)
 # the arrows of a chain of steps: "A -> B -> C"
 ARROW = re.compile(r"-->|->|→|=>")
+# a step of a procedure opens with an imperative verb ("select the VPC"), ontology/lexicon.ttl
+PROCEDURE_STEP = default_lexicon().exact_pattern("procedureStep")
+# what may stand before a step's first word: spaces, emphasis, a number
+STEP_LEAD = re.compile(r"[\s*_`\d.)]*")
 # where a free label's words stop: punctuation, arrows, dashes and copulas
 LABEL_BREAK_BEFORE = re.compile(r"[:⇒→=(),]|\s-\s|\bis\b|\bare\b|\bof\b")
 LABEL_BREAK_AFTER = re.compile(r"[:⇒→=(),.;]|\s-\s")
