@@ -436,6 +436,15 @@ def test_DefaultState_reads_any_participle_and_a_leading_by_default(extractor):
         ("codebuild", ("keeps", "build", "cache", "default"), False)]
     # "by default" after a value belongs to the value (a limit), not to what follows
     assert default_states("# Amazon S3\n- kept 30 days by default, then archived\n") == []
+    # with no verb, the words before the cue are the state, said of the first service not after
+    # a preposition, denied by a denial among them
+    assert default_states("# Amazon SQS\n- SQS queues are private by default\n") == [
+        ("sqs", ("private", "default"), True)]
+    assert default_states("# X\n- Once in a VPC, a Lambda function has no internet access by default\n") == [
+        ("lambda", ("internet", "acces", "default"), False)]
+    # words after the cue that go on the clause are not what holds by default
+    assert default_states("# Amazon SQS\n- Messages wait hidden by default until a consumer reads them\n")[0][1][:2] \
+        == ("messag", "wait")
 
 
 def test_Ability(extractor):

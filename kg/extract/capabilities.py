@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator, Protocol
 
-from kg.extract.words import (ABILITY, CAPABILITY_CLAUSE, CLAUSE_OPENING, DEFAULT_WORD, FEATURE_END, IPV4, NEGATION,
-                              NOT_STATES, OFF_STATE, ON_BY_DEFAULT, OPTIONAL, PARTICIPLE_BEFORE, READER, STATE_VERB,
-                              STEM_STOP, STEM_WORD, SUPPORT)
+from kg.extract.words import (ABILITY, CAPABILITY_CLAUSE, CLAUSE_OPENING, DEFAULT_WORD, DETERMINERS, FEATURE_END, IPV4,
+                              NEGATION, NOT_STATES, OFF_STATE, ON_BY_DEFAULT, OPTIONAL, PARTICIPLE_BEFORE, PREPOSITIONS,
+                              READER, STATE_VERB, STEM_STOP, STEM_WORD, SUPPORT)
 from kg.notes import Note, Statement
 from kg.vocab import Mention
 
@@ -87,6 +87,14 @@ def _without(text: str, spans) -> str:
     return text
 
 
+def _after_preposition(text: str, at: int) -> bool:
+    """Is the service named at `at` after a preposition (and articles): an instrument or place?"""
+    ws = [w.lower() for w in STEM_WORD.findall(text[max(0, at - 30):at])]
+    while ws and ws[-1] in DETERMINERS:
+        ws.pop()
+    return bool(ws) and ws[-1] in PREPOSITIONS
+
+
 def _by_default(feature: tuple[str, ...]) -> tuple[str, ...]:
     return (*(w for w in feature if w != "default"), "default")
 
@@ -98,8 +106,9 @@ class DefaultState:
     need turning on ("default encryption can be set", "must be enabled") is negative. The
     feature is the state word nearest before the cue (a known state verb, else the participle
     right before it); "enabled by default" names the words before it, or the parent bullet's
-    when it says nothing else. A clause opening "By default, ..." states its own words by
-    default. Its subject is a service named before the state word ("encrypted through KMS"
+    when it says nothing else; with no verb at all, the words between the subject and the cue
+    are the state ("private by default"). A clause opening "By default, ..." states its own
+    words by default. Its subject is a service named before the state word ("encrypted through KMS"
     names the instrument, not the subject), else the one the parents or headings are about."""
 
     name = "DefaultState"
@@ -116,10 +125,16 @@ class DefaultState:
             if participle and not any(v.end() == participle.end(1) for v in verbs) and \
                     participle.group(1).lower() not in NOT_STATES:
                 verbs, generic = [participle], True
-            if on.group(0).lower().startswith("by") and not any(v.end() <= on.start() for v in verbs) \
-                    and not re.search(r"\d", text[:on.start()]) and CLAUSE_OPENING.match(text, on.end()) \
-                    and len(stems(text[on.end():])) >= 2:
+            # the words before the cue, service names aside: a value there belongs to a limit
+            before = _without(text[:on.start()], [sp for sp in clause.named if sp[1] <= on.start()])
+            by = on.group(0).lower().startswith("by") and not re.search(r"\d", before)
+            opens = not stems(before) or bool(re.search(r"(?:,|\bthen)\s*$", before, re.IGNORECASE))
+            if by and opens and not any(v.end() <= on.start() for v in verbs) \
+                    and CLAUSE_OPENING.match(text, on.end()) and len(stems(text[on.end():])) >= 2:
                 yield from self._leading(clause, on)
+                return
+            if by and not verbs:
+                yield from self._state_before(clause, on)
                 return
         if not verbs:
             return
@@ -147,6 +162,21 @@ class DefaultState:
                 feature = stems(clause.statement.parents[-1])[-2:]
         if feature:
             yield CapabilityClaim(subject, _by_default(feature), positive, (), word, clause.statement, self.name)
+
+    def _state_before(self, clause: Clause, on: re.Match) -> Iterator[CapabilityClaim]:
+        """ "S3 is private by default", "cannot reach the internet by default": the words between
+        the subject and the cue are the state, denied when a denial stands among them."""
+        text = clause.text
+        named = [(span, iri) for span, (_e, iri) in zip(clause.named, clause.before) if span[1] <= on.start()]
+        start = max((b for (_a, b), _iri in named), default=0)
+        words = text[start:on.start()]
+        feature = stems(NEGATION.sub(" ", words))[-3:]
+        # the first service named before the cue, not one after a preposition ("inside a VPC")
+        direct = [iri for (a, _b), iri in named if not _after_preposition(text, a)]
+        subject = direct[0] if direct else clause.inherited
+        if subject and feature:
+            yield CapabilityClaim(subject, _by_default(feature), not NEGATION.search(words), (), words.strip()[:80],
+                                  clause.statement, self.name)
 
     def _leading(self, clause: Clause, lead: re.Match) -> Iterator[CapabilityClaim]:
         """ "By default, X is Y", "by default X does Y": the rest of the clause holds by default,
