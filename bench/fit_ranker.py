@@ -120,7 +120,7 @@ def _matrix(groups):
 SIGNS = {
     **dict.fromkeys(("attr_cov", "cov_idf", "hit_idf_sum", "local_cov", "attr_ctx", "bm25", "rank",
                      "svc_direct", "svc_named_direct", "svc_around", "svc_described", "fit", "dim_fit",
-                     "qual_match", "agree", "near", "named_cov", "q_cov_idf", "q_full", "q_cov_text"), 1.0),
+                     "qual_match", "agree", "near", "named_cov", "q_cov_idf", "q_full", "q_cov_text", "adjacent"), 1.0),
     **dict.fromkeys(("miss_idf_max", "miss_idf_sum", "dim_bad", "svc_other", "qual_other",
                      "all_in_question"), -1.0),
 }

@@ -46,6 +46,8 @@ _FITS = {
 _QUANTITY_TYPES = {"quantity", "count", "duration", "percentage", "money"}
 _TYPE_OF_DIMENSION = {"Duration": "duration", "Count": "count", "Percentage": "percentage", "Money": "money"}
 _DIMENSION_OF_TYPE = {"percentage": "Percentage", "money": "Money", "duration": "Duration"}
+_WORD = re.compile(r"[A-Za-z0-9@/]+")
+_GAP = re.compile(r"[\s*`_\"'():=-]*(?:\b(?:is|are)\b)?[\s*`_\"'():=-]*")
 _WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|where|when|why|how)\b", re.I)
 _WH = re.compile(r"^\s*(?:what|which|who|whom|whose|where|when|why|how)\b", re.I)
 
@@ -339,6 +341,7 @@ class Reader:
             # the attribute words within a few words of the value: the value a list gives for them
             local = {s for s, p in toks if sp.start - 60 <= p <= sp.end + 30 and s in attr}
             f["local_cov"] = len(local) / len(attr)
+            f["adjacent"] = float(_adjacent(text, toks, sp, attr))
         words = re.findall(r"[A-Za-z0-9]+", c.value)
         if words:
             inq = sum(1 for w in words if stem(w) in a.words)
@@ -577,3 +580,18 @@ def _range_features(a: Analysis, sp: Span, ranges: list[Span], f: dict[str, floa
                 else "low"
             f[f"range_end:{end}:{asked}"] = 1.0
             return
+
+
+def _adjacent(text: str, toks: list[tuple[str, int]], sp: Span, attr: set[str]) -> bool:
+    """Is a word the question asks about written right beside the value, with nothing between
+    but spaces, marks, a colon or an "is" ("the GENEVE protocol", "port 6081", "default is us-east-1")?"""
+    for s, p in toks:
+        if s not in attr:
+            continue
+        if p >= sp.end and _GAP.fullmatch(text[sp.end:p]):
+            return True
+        if p < sp.start:
+            end = p + len(_WORD.match(text, p).group())
+            if end <= sp.start and _GAP.fullmatch(text[end:sp.start]):
+                return True
+    return False

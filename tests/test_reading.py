@@ -164,3 +164,22 @@ def test_an_unknown_name_stands_unless_the_answer_line_names_it(vocab):
                  unknown="kafka")
     assert not reader._names_the_unknown(a, line("Backups are kept for 7 days by default."))
     assert reader._names_the_unknown(a, line("Kafka keeps records for 7 days by default."))
+
+
+@pytest.mark.parametrize("line, word, value, beside", [
+    ("Tunnels use the GENEVE protocol on port 6081.", "protocol", "GENEVE", True),
+    ("Tunnels use the GENEVE protocol on port 6081.", "protocol", "6081", False),     # near miss: a word away
+    ("Default is eu-west-2 for new stacks", "default", "eu-west-2", True),
+    ("the port list has 22 entries", "port", "22", False),                            # near miss
+])
+def test_a_value_beside_an_asked_word(line, word, value, beside):
+    import re
+
+    from kg.reading import _adjacent
+    from kg.spans import read_spans
+    from kg.vocab import stem
+
+    text, spans = read_spans(line)
+    toks = [(stem(m.group()), m.start()) for m in re.finditer(r"[A-Za-z0-9@/]+", text)]
+    span = next(s for s in spans if s.value == value)
+    assert _adjacent(text, toks, span, {stem(word)}) is beside
