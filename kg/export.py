@@ -63,7 +63,10 @@ FORMATS = tuple(f.name for f in FORMAT_TABLE)
 
 def accepted_formats(kinds: tuple[str, ...] = ("rdf", "diagram")) -> str:
     """The formats of `kinds` as a user reads them: "turtle (ttl, .ttl), trig (.trig), ..."."""
-    return ", ".join(f"{f.name} ({', '.join((*f.aliases, *f.extensions))})" for f in FORMAT_TABLE if f.kind in kinds)
+    def shown(f: Format) -> str:
+        other = (*f.aliases, *f.extensions)
+        return f"{f.name} ({', '.join(other)})" if other else f.name   # cards-json has no other name
+    return ", ".join(shown(f) for f in FORMAT_TABLE if f.kind in kinds)
 
 
 def find_format(name: str) -> Format | None:

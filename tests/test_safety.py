@@ -165,6 +165,7 @@ def test_an_unknown_extension_is_refused_naming_the_formats(bundled_db, tmp_path
     result = runner.invoke(app, ["export", "-o", str(tmp_path / name), "--db", str(bundled_db)])
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.count("\n") == 1 and "Accepted formats: turtle (ttl, .ttl)" in result.stderr
+    assert "()" not in result.stderr           # a format with no other name is shown bare
     assert not (tmp_path / name).exists()
     drawn = runner.invoke(app, ["connect", "SNS", "Lambda", "-o", str(tmp_path / name), "--db", str(bundled_db)])
     assert drawn.exit_code == 2 and "svg" in drawn.stderr and "turtle" not in drawn.stderr
