@@ -25,8 +25,8 @@ from typing import Callable, Iterable, Iterator
 
 from kg.card_questions import (NO, YES, blank_values, capability_question, clean_feature, complete_feature,
                                condition_words, word_count)
-from kg.check import (FindingClaim, _share_name, active_contexts, capability_findings, disagree, limit_slots,
-                      probable_current, setting_findings)
+from kg.check import (FindingClaim, active_contexts, capability_findings, disagree, limit_slots,
+                      probable_current, setting_findings, setting_groups)
 from kg.facts import (CapabilityFact, IntegrationFact, LimitFact, SettingFact, Source, capability_facts,
                       integration_facts, limit_facts, setting_facts)
 from kg.lexicon import default_lexicon
@@ -424,17 +424,7 @@ def build_setting_cards(facts: FactSource) -> Iterator[Card]:
     and the one kg.check.probable_current calls current. A line that keeps fewer than three
     words once the value is blanked asks nothing and makes no card."""
     vocab = facts.vocab
-    groups: list[list[SettingFact]] = []
-    for f in facts.settings:
-        for g in groups:
-            h = g[0]
-            if (vocab.root_service(h.service) == vocab.root_service(f.service) and h.value_kind == f.value_kind
-                    and _share_name(h.attribute, f.attribute)):
-                g.append(f)
-                break
-        else:
-            groups.append([f])
-    for group in groups:
+    for group in setting_groups(facts.settings, vocab):
         by_value: dict[str, list[Source]] = {}
         for f in group:
             by_value.setdefault(f.value, []).extend(f.sources)

@@ -396,10 +396,9 @@ def _share_name(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return words_match(tuple(w for w in a if len(w) >= 5), b) >= 1
 
 
-def setting_findings(facts, vocab) -> list[Finding]:
-    """Two different values of one setting (same service, value kind and attribute words) in
-    different notes: a single-valued setting such as an endpoint address stated two ways."""
-    out: list[Finding] = []
+def setting_groups(facts, vocab) -> list[list]:
+    """Settings that name one setting (same root service, value kind and attribute words sharing
+    a name), in the order of `facts`: each group is one setting, whatever values it is given."""
     groups: list[list] = []
     for f in facts:
         for g in groups:
@@ -410,7 +409,14 @@ def setting_findings(facts, vocab) -> list[Finding]:
                 break
         else:
             groups.append([f])
-    for g in groups:
+    return groups
+
+
+def setting_findings(facts, vocab) -> list[Finding]:
+    """Two different values of one setting (same service, value kind and attribute words) in
+    different notes: a single-valued setting such as an endpoint address stated two ways."""
+    out: list[Finding] = []
+    for g in setting_groups(facts, vocab):
         by_value: dict[str, FindingClaim] = {}
         for f in g:
             claim = by_value.setdefault(f.value, FindingClaim(f.value, None, None, []))
