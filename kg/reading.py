@@ -274,9 +274,10 @@ class Reader:
             read = self._spans[h.text] = read_spans(h.text)
         text, spans = read
         low = text.lower()
-        toks = [(stem(m.group()), m.start()) for m in re.finditer(r"[A-Za-z0-9@/]+", text)]
+        found = [(m.group(), m.start()) for m in _WORD.finditer(text)]
+        toks = [(stem(w), p) for w, p in found]
         attr = set(a.attribute)
-        text_stems = _with_compounds([m.group() for m in re.finditer(r"[A-Za-z0-9@/]+", text)])
+        text_stems = {s for s, _p in toks} | _compounds([w for w, _p in found])
         context_stems = _with_compounds(re.findall(r"[A-Za-z0-9]+", f"{h.headings} {h.parents}"))
         scope = set(a.services)
         named = set(a.named)
@@ -539,12 +540,15 @@ def _source(h: Hit) -> Source:
     return Source(h.path.rsplit("/", 1)[-1], h.line, h.end_line, h.text, h.date)
 
 
+def _compounds(words: list[str]) -> set[str]:
+    """The stems of each two neighbouring words written as one ("time out" gives "timeout", "read
+    replica" "readreplica"): notes and questions split compounds differently."""
+    return {stem(a + b) for a, b in zip(words, words[1:]) if a.isalpha() and b.isalpha()}
+
+
 def _with_compounds(words: list[str]) -> set[str]:
-    """The stems of a text's words and of each two neighbours written as one ("time out" also
-    gives "timeout", "read replica" "readreplica"): notes and questions split compounds differently."""
-    stems = [stem(w) for w in words]
-    joined = {stem(a + b) for a, b in zip(words, words[1:]) if a.isalpha() and b.isalpha()}
-    return set(stems) | joined
+    """The stems of a text's words and of its compounds (`_compounds`)."""
+    return {stem(w) for w in words} | _compounds(words)
 
 
 def _coverage(a: Analysis, h: Hit, text_stems: set[str], context_stems: set[str]) -> dict[str, float]:
