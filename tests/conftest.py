@@ -71,3 +71,27 @@ def virtuoso_programs():
             pytest.fail("Virtuoso is missing: apt-get install virtuoso-opensource")
         pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource)")
     return server, isql
+
+
+@pytest.fixture(scope="session")
+def yes_no_db(tmp_path_factory):
+    """Two dated study notes (tests/fixtures/study, not under notes/: the extraction dump of the
+    fixtures stays as committed): S3 encryption by default denied, then affirmed; a DNS address changed."""
+    from kg.ingest import ingest_paths
+    from kg.store import open_store
+
+    study = FIXTURES / "study"
+    db = tmp_path_factory.mktemp("yesno") / "store"
+    with open_store(db, write=True) as store:
+        ingest_paths(store, [study / "yes_no_and_settings_old.md", study / "yes_no_and_settings_new.md"])
+    return db
+
+
+@pytest.fixture(scope="session")
+def yes_no_cards(yes_no_db, vocab):
+    """The setting and capability cards of `yes_no_db`."""
+    from kg.cards import build_cards
+    from kg.store import open_store
+
+    with open_store(yes_no_db) as store:
+        return build_cards(store, vocab, kinds=["setting", "capability"])

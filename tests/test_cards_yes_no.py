@@ -3,31 +3,11 @@ the questions of kg.card_questions."""
 
 import pytest
 
-from conftest import FIXTURES
 from kg.card_questions import blank_values, capability_question, condition_words, words_for
 from kg.cards import CARD_KINDS, build_cards
 from kg.facts import CapabilityFact, Source
-from kg.ingest import ingest_paths
 from kg.lexicon import default_lexicon
 from kg.store import open_store
-
-STUDY = FIXTURES / "study"      # not under notes/: the extraction dump of the fixtures stays as committed
-
-
-@pytest.fixture(scope="module")
-def yes_no_db(tmp_path_factory):
-    """Two dated notes: S3 encryption by default denied, then affirmed; a DNS address changed."""
-    db = tmp_path_factory.mktemp("yesno") / "store"
-    with open_store(db, write=True) as store:
-        ingest_paths(store, [STUDY / "yes_no_and_settings_old.md", STUDY / "yes_no_and_settings_new.md"])
-    return db
-
-
-@pytest.fixture(scope="module")
-def yes_no_cards(yes_no_db, vocab):
-    with open_store(yes_no_db) as store:
-        return build_cards(store, vocab, kinds=["setting", "capability"])
-
 
 def one(cards, service, words):
     (found,) = [c for c in cards if c.service_label == service and all(w in c.front for w in words)]

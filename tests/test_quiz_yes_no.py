@@ -4,28 +4,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
-from conftest import FIXTURES
-from kg.cards import build_cards
-from kg.ingest import ingest_paths
 from kg.lexicon import load_lexicon
 from kg.quiz import check_answer, read_yes_no, same_text
-from kg.store import open_store
-
-STUDY = FIXTURES / "study"      # not under notes/: the extraction dump of the fixtures stays as committed
-
-
-@pytest.fixture(scope="module")
-def yes_no_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("quizyesno") / "store"
-    with open_store(db, write=True) as store:
-        ingest_paths(store, [STUDY / "yes_no_and_settings_old.md", STUDY / "yes_no_and_settings_new.md"])
-    return db
-
-
-@pytest.fixture(scope="module")
-def cards(yes_no_db, vocab):
-    with open_store(yes_no_db) as store:
-        return build_cards(store, vocab, kinds=["setting", "capability"])
 
 
 def card(cards, words):
@@ -52,8 +32,8 @@ def test_bare_answer_words_come_from_the_lexicon(tmp_path):
     assert read_yes_no("yesterday", lex) is None       # near miss: a word that starts like a cue
 
 
-def test_a_yes_no_conflict_accepts_the_current_side_and_names_the_stale_one(cards, vocab):
-    enc = card(cards, ["encrypted by default"])
+def test_a_yes_no_conflict_accepts_the_current_side_and_names_the_stale_one(yes_no_cards, vocab):
+    enc = card(yes_no_cards, ["encrypted by default"])
     assert check_answer(enc, "yes", vocab).right
     stale = check_answer(enc, "no", vocab)
     assert not stale.right and stale.stale and stale.matched.text == "No"
@@ -65,8 +45,8 @@ def test_a_yes_no_conflict_accepts_the_current_side_and_names_the_stale_one(card
     ("169.254.169.254", True), ("http://169.254.169.254/", True), ("it is 169.254.169.254", True),
     ("169.254.169.253", False), ("169.254", False), ("", False),
 ])
-def test_a_setting_value_compares_by_its_words(cards, vocab, typed, right):
-    meta = card(cards, ["metadata", "fills the blank"])
+def test_a_setting_value_compares_by_its_words(yes_no_cards, vocab, typed, right):
+    meta = card(yes_no_cards, ["metadata", "fills the blank"])
     assert check_answer(meta, typed, vocab).right is right
 
 
