@@ -78,8 +78,10 @@ def graph_stats(store: EmbeddedStore) -> dict[str, int]:
         FILTER(?g != <{VOCABULARY_GRAPH}>) }}""")
     # the notes' graphs, by name: a server may hold graphs of its own (Virtuoso's system graphs)
     triples = store.select(f"""SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?g a <{KG}Note> . ?s ?p ?o }} }}""")
-    unsourced = count(f"""{{ ?x a <{KG}Limit> }} UNION {{ ?x a <{KG}Integration> }}
-        FILTER NOT EXISTS {{ ?x <{PROV}wasDerivedFrom> ?st . ?st <{KG}line> ?l ; <{PROV}value> ?t }}""")
+    # MINUS, not FILTER NOT EXISTS: the same count (?x is the one shared variable), but Oxigraph
+    # runs NOT EXISTS once per fact (2.5 s on the bundled notes) and MINUS as one anti-join (44 ms)
+    unsourced = count(f"""{{ {{ ?x a <{KG}Limit> }} UNION {{ ?x a <{KG}Integration> }} }}
+        MINUS {{ ?x <{PROV}wasDerivedFrom> ?st . ?st <{KG}line> ?l ; <{PROV}value> ?t }}""")
     return {
         "notes": count(f"?x a <{KG}Note>"),
         "statements": count(f"?x a <{KG}Statement>"),
