@@ -128,6 +128,64 @@ def limit_slots(facts: list[LimitFact]) -> dict[tuple, list[LimitFact]]:
     return slots
 
 
+def _slot_attribute(f: LimitFact) -> str:
+    """What a fact is a value of: its limit kind from the vocabulary, else its attribute words."""
+    return f.kind or " ".join(f.attribute.lower().split())
+
+
+def _stated_alone(f: LimitFact, values_on_line: dict[tuple, set[float]], key: tuple) -> bool:
+    """Is an exact value the only value of its limit on every line that states it?
+
+    A line giving several values of one limit is a list, a table row or a worked example
+    ("1 RCU = 4 KB strongly consistent, 2 KB eventually"), not one claim to hold against another.
+    """
+    return all(len(values_on_line.get((s.note, s.line, key), ())) <= 1 for s in f.sources)
+
+
+def comparable_slots(facts: list[LimitFact]) -> dict[tuple, list[LimitFact]]:
+    """Facts grouped by what they mean, for kg check and kg describe: service, attribute (the
+    vocabulary's limit kind, else the attribute words), qualifier and dimension.
+
+    - An exact value (a plain statement) is compared with other exact values of its limit when
+      it is the only value of that limit on its line (see _stated_alone), and when no note gives
+      that limit two exact values (see _one_value_per_note).
+    - A maximum or minimum whose attribute names no limit kind ("scales to 45 Gbps") is a value
+      of the service's only kind of that qualifier and dimension, when there is exactly one
+      (a count is not: what it counts is too often something else).
+    """
+    values_on_line: dict[tuple, set[float]] = {}
+    for f in facts:
+        key = (f.service, _slot_attribute(f), f.qualifier, f.quantity.dimension)
+        for s in f.sources:
+            values_on_line.setdefault((s.note, s.line, key), set()).add(round(f.quantity.canonical_value, 9))
+    kinds: dict[tuple, set[str]] = {}
+    for f in facts:
+        if f.kind and f.qualifier != "exact":
+            kinds.setdefault((f.service, f.qualifier, f.quantity.dimension), set()).add(f.kind)
+    slots: dict[tuple, list[LimitFact]] = {}
+    for f in facts:
+        attribute = _slot_attribute(f)
+        key = (f.service, attribute, f.qualifier, f.quantity.dimension)
+        if f.qualifier == "exact" and not _stated_alone(f, values_on_line, key):
+            continue
+        if not f.kind and f.qualifier != "exact" and f.quantity.dimension != "Count":
+            sole = kinds.get((f.service, f.qualifier, f.quantity.dimension), set())
+            if len(sole) == 1:
+                key = (f.service, next(iter(sole)), f.qualifier, f.quantity.dimension)
+        slots.setdefault(key, []).append(f)
+    return {k: g for k, g in slots.items() if k[2] != "exact" or _one_value_per_note(g)}
+
+
+def _one_value_per_note(group: list[LimitFact]) -> bool:
+    """Does every note give this limit one exact value at most? A note that states several is
+    working examples ("a 4.5 KB item needs 2 WCUs", "12 writes of 9.5 KB each"), not one claim."""
+    by_note: dict[str, set[float]] = {}
+    for f in group:
+        for s in f.sources:
+            by_note.setdefault(s.note, set()).add(round(f.quantity.canonical_value, 9))
+    return all(len(v) == 1 for v in by_note.values())
+
+
 def disagree(a: LimitFact, b: LimitFact, vocab, active: set[str]) -> bool:
     """Do two facts of one slot state different values for the same limit under the same condition?
 
@@ -164,7 +222,7 @@ def same_amount(a, b) -> bool:
 def value_conflicts(facts: list[LimitFact], vocab) -> list[list[LimitFact]]:
     """Groups of facts that disagree (one fact per distinct value), by the rule of `disagree`."""
     out = []
-    for group in limit_slots(facts).values():
+    for group in comparable_slots(facts).values():
         active = active_contexts(group, vocab)
         involved = sorted({k for i, a in enumerate(group) for j, b in enumerate(group)
                            if i < j and disagree(a, b, vocab, active) for k in (i, j)})
@@ -276,10 +334,16 @@ def _suggest(claims: list[FindingClaim]) -> tuple[str, str]:
     return "conflict", "Unresolved: as many notes on each side, and no dates to tell which is newer."
 
 
+def _shown_attribute(group: list[LimitFact]) -> str:
+    """The attribute a slot is shown by: the words of its facts that carry a limit kind, else the first's."""
+    return next((f.attribute for f in group if f.kind), group[0].attribute)
+
+
 def value_findings(facts: list[LimitFact], vocab, *, include_unit_only: bool = False) -> list[Finding]:
     """Conflicts (and, on request, unit-only differences) among limit facts."""
     out: list[Finding] = []
-    for (service, attribute, qualifier, _dim), group in limit_slots(facts).items():
+    for group in comparable_slots(facts).values():
+        attribute, qualifier = _shown_attribute(group), group[0].qualifier
         active = active_contexts(group, vocab)
         involved = {k for i, a in enumerate(group) for j, b in enumerate(group)
                     if i < j and disagree(a, b, vocab, active) for k in (i, j)}
@@ -350,8 +414,6 @@ def polarity_findings(integrations: list[IntegrationFact], statements: list[tupl
 def _agree_on(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Do two stem lists name the same thing: every word of the shorter matches one of the
     longer ("default", which every default-state feature carries, does not count)?"""
-    from kg.capabilities import words_match
-
     a, b = tuple(w for w in a if w != "default"), tuple(w for w in b if w != "default")
     if not a or not b:
         return not a and not b
@@ -359,40 +421,73 @@ def _agree_on(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return words_match(shorter, longer) == len(shorter)
 
 
+def words_match(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    """How many words of `a` match a word of `b` (equal, or one a 5+ letter prefix of the other).
+
+    The rule of kg.extract.capabilities.words_match, by which capabilities are merged; kept
+    here too so that kg check does not load the extractor (tests/test_check.py holds them equal).
+    """
+    def same(x: str, y: str) -> bool:
+        return x == y or (min(len(x), len(y)) >= 5 and (x.startswith(y) or y.startswith(x)))
+    return sum(1 for x in a if any(same(x, y) for y in b))
+
+
 def capability_findings(facts, vocab) -> list[Finding]:
     """A capability affirmed in one note and denied in another, of the same service, feature and
-    condition (word stems matched as kg.capabilities.words_match does). One note saying both is
-    no contradiction of another note."""
+    condition (word stems matched as words_match does). One note saying both is no contradiction
+    of another note.
+
+    Each denial is one finding, holding every affirmation it contradicts (their sources merged),
+    so that one claim stated in five notes is one side with five sources, not five findings.
+    """
     out: list[Finding] = []
     seen: set[tuple] = set()
-    for i, a in enumerate(facts):
-        if not a.positive:
+    positives = [a for a in facts if a.positive]
+    for b in facts:
+        if b.positive:
             continue
-        for b in facts:
-            if b.positive or vocab.root_service(a.service) != vocab.root_service(b.service):
-                continue
-            if not (_agree_on(a.feature, b.feature) and _agree_on(a.condition, b.condition)):
-                continue
-            notes_a, notes_b = {x.note for x in a.sources}, {x.note for x in b.sources}
-            if notes_a | notes_b == notes_a & notes_b:
-                continue
-            key = (vocab.root_service(a.service), a.feature, b.feature)
-            if key in seen:
-                continue
-            seen.add(key)
-            claims = [FindingClaim(f"yes: {a.text}", None, None, list(a.sources)),
-                      FindingClaim(f"no: {b.text}", None, None, list(b.sources))]
-            cls, suggestion = _suggest(claims)
-            condition = " ".join(a.condition or b.condition) or None
-            out.append(Finding(vocab.service_label(vocab.root_service(a.service)), " ".join(a.feature), "polarity",
-                               condition, "polarity", claims, suggestion, "medium"))
+        root = vocab.root_service(b.service)
+        notes_b = {x.note for x in b.sources}
+        agreeing = [a for a in positives if vocab.root_service(a.service) == root
+                    and _agree_on(a.feature, b.feature) and _agree_on(a.condition, b.condition)
+                    and {x.note for x in a.sources} | notes_b != {x.note for x in a.sources} & notes_b]
+        if not agreeing:
+            continue
+        yes = FindingClaim(f"yes: {agreeing[0].text}", None, None, [])
+        for a in agreeing:
+            yes.sources.extend(x for x in a.sources if x not in yes.sources)
+        no = FindingClaim(f"no: {b.text}", None, None, list(b.sources))
+        key = (root, tuple(yes.sources), tuple(no.sources))
+        if key in seen:
+            continue
+        seen.add(key)
+        claims = [yes, no]
+        _cls, suggestion = _suggest(claims)
+        condition = " ".join(agreeing[0].condition or b.condition) or None
+        words = min((agreeing[0].feature, b.feature), key=len)
+        attribute = " ".join(w for w in words if w != "default") + (" by default" if "default" in words else "")
+        out.append(Finding(vocab.service_label(root), attribute.strip(), "polarity",
+                           condition, "polarity", claims, suggestion, "medium"))
+    return out
+
+
+def default_capabilities(defaults, vocab) -> list:
+    """The "... (not) enabled by default" statements as capabilities of their service (feature
+    stems plus "default"), so that they are compared with the capabilities extraction found."""
+    from kg.facts import CapabilityFact
+    from kg.extract.capabilities import stems
+
+    out = []
+    for service, feature, enabled, source in defaults:
+        words = tuple(w for w in stems(feature) if w != "default")
+        if words:
+            out.append(CapabilityFact(service, vocab.service_label(service), words + ("default",), (), enabled,
+                                      feature, [source]))
     return out
 
 
 def _share_name(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Do two settings' attribute words share a word of five letters or more (metadata)?"""
-    from kg.capabilities import words_match
-
     return words_match(tuple(w for w in a if len(w) >= 5), b) >= 1
 
 
@@ -431,6 +526,20 @@ def setting_findings(facts, vocab) -> list[Finding]:
     return out
 
 
+def setting_conflicts(facts, vocab) -> list[Finding]:
+    """setting_findings for the settings no note gives two values of: a note that lists several
+    addresses for one setting (a subnet's reserved addresses) shows it is not single-valued."""
+    out: list[Finding] = []
+    for g in setting_groups(facts, vocab):
+        by_note: dict[str, set[str]] = {}
+        for f in g:
+            for x in f.sources:
+                by_note.setdefault(x.note, set()).add(f.value)
+        if all(len(values) == 1 for values in by_note.values()):
+            out.extend(setting_findings(g, vocab))
+    return out
+
+
 _BY_DEFAULT = re.compile(r"(?P<neg>\bnot\b|\bisn[’']t\b|\baren[’']t\b|\bnever\b)?\s*(?:enabled|turned\s+on|switched\s+on|"
                          r"\bon\b|active|activated)\s+by\s+default", re.IGNORECASE)
 _FEATURE_NOISE = re.compile(r"\([^)]*\)|[*_`•\-]|\b(?:is|are|was|were|be|the|a|an|it|and|but|also|either)\b",
@@ -438,7 +547,7 @@ _FEATURE_NOISE = re.compile(r"\([^)]*\)|[*_`•\-]|\b(?:is|are|was|were|be|the|a
 
 
 def _statements_by_default(store: EmbeddedStore, vocab) -> list[tuple[str, str, bool, Source]]:
-    """(service, feature words, enabled?, source) for every "... (not) enabled by default" line."""
+    """(root service IRI, feature words, enabled?, source) for every "... (not) enabled by default" line."""
     from kg.namespaces import KG, PROV
     from kg.vocab import PhraseFinder
 
@@ -473,7 +582,7 @@ def _statements_by_default(store: EmbeddedStore, vocab) -> list[tuple[str, str, 
             continue
         source = Source(r["path"].rsplit("/", 1)[-1], int(r["line"]), int(r["end"]), r["text"], r.get("date"))
         # "Default encryption (SSE-S3)" names an S3 feature: group by the service it belongs to
-        out.append((vocab.service_label(vocab.root_service(service)), feature, not m.group("neg"), source))
+        out.append((vocab.root_service(service), feature, not m.group("neg"), source))
     return out
 
 
@@ -483,16 +592,104 @@ def _strip_services(text: str, finder) -> str:
     return text
 
 
+# ---------------------------------------------------------------- what check reads, cached
+
+@dataclass
+class CheckInputs:
+    """Everything kg check compares, read from the store once and cached with its fingerprint."""
+
+    limits: list
+    integrations: list
+    capabilities: list
+    settings: list
+    defaults: list
+    notes: dict = field(default_factory=dict)        # note name -> NoteEvidence
+    violations: list | None = None                   # SHACL results, when they were asked for
+
+
+def store_fingerprint(store: EmbeddedStore) -> str | None:
+    """A digest of what the store holds, from each graph's recorded SHA-256 (and extractor
+    version and path): None when some graph records none (written by hand, or by another tool),
+    whose content then cannot be told from its name."""
+    import hashlib
+
+    from kg.namespaces import KG
+
+    rows = store.select(f"""SELECT ?g ?sha ?version ?path WHERE {{ GRAPH ?g {{ ?g <{KG}sha256> ?sha
+        OPTIONAL {{ ?g <{KG}extractorVersion> ?version }} OPTIONAL {{ ?g <{KG}path> ?path }} }} }}""")
+    graphs = {r["g"] for r in store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")}
+    if graphs != {r["g"] for r in rows}:
+        return None
+    return hashlib.sha256(repr(sorted((r["g"], r["sha"], r.get("version"), r.get("path")) for r in rows))
+                          .encode()).hexdigest()
+
+
+def _code_digest(vocab) -> str:
+    """The code and data the cached inputs are built by: a change to any of them misses the cache."""
+    import hashlib
+    from pathlib import Path
+
+    from kg.resources import ontology_dir
+
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256(vocab.digest.encode())
+    for path in (here / "check.py", here / "facts.py", here / "units.py", here / "shapes.py",
+                 ontology_dir() / "lexicon.ttl", shapes_path()):
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"?")
+    return digest.hexdigest()[:24]
+
+
+def check_inputs(store: EmbeddedStore, vocab, *, shapes: bool = True) -> CheckInputs:
+    """The facts kg check compares (and, with `shapes`, the SHACL violations), from the user
+    cache when the store and kg are as they were, else read from the store and cached.
+
+    Reading the facts back is most of a check's time (SPARQL rows turned into Python); a store
+    holds the SHA-256 of each note it was built from, so its fingerprint names what it holds.
+    """
+    from kg import cache
+
+    fingerprint = store_fingerprint(store)
+    name = f"check-{_code_digest(vocab)}-{fingerprint[:24]}.pickle" if fingerprint else None
+    inputs = cache.load(name) if name else None
+    if not isinstance(inputs, CheckInputs):
+        inputs = read_inputs(store, vocab)
+    elif not shapes or inputs.violations is not None:
+        return inputs
+    if shapes and inputs.violations is None:
+        inputs.violations = validate_shapes(store)
+    if name:
+        cache.save(name, inputs, prune="check-*.pickle")
+    return inputs
+
+
+def read_inputs(store: EmbeddedStore, vocab) -> CheckInputs:
+    """The facts kg check compares, read from the store."""
+    from kg.facts import capability_facts, integration_facts, limit_facts, setting_facts
+
+    return CheckInputs(limit_facts(store, vocab, None), integration_facts(store, vocab, None),
+                       capability_facts(store, vocab, None), setting_facts(store, vocab, None),
+                       _statements_by_default(store, vocab))
+
+
 def check_graph(store: EmbeddedStore, vocab, *, include_unit_only: bool = False, shapes: bool = True) -> CheckReport:
     """Every finding: value conflicts, polarity conflicts and (with `shapes`) SHACL violations."""
-    from kg.facts import capability_facts, integration_facts, limit_facts
+    inputs = check_inputs(store, vocab, shapes=shapes)
+    return report_of(inputs, vocab, include_unit_only=include_unit_only)
 
-    facts = limit_facts(store, vocab, None)
+
+def report_of(inputs: CheckInputs, vocab, *, include_unit_only: bool = False) -> CheckReport:
+    """The findings among what check read (no store needed)."""
+    facts = inputs.limits
     findings = value_findings(facts, vocab, include_unit_only=include_unit_only)
-    findings += polarity_findings(integration_facts(store, vocab, None), _statements_by_default(store, vocab))
-    # Only default states are compared for now: on the corpus, "supports"/"has no" capabilities
-    # and addresses were mostly examples and lists (setting_findings stays for kg ask and tests).
-    findings += capability_findings([c for c in capability_facts(store, vocab, None) if "default" in c.feature], vocab)
+    findings += polarity_findings(inputs.integrations, [])
+    # Only default states are compared: on the corpus, "supports"/"has no" capabilities were
+    # mostly examples and lists. "... enabled by default" lines join them as capabilities.
+    capabilities = [c for c in inputs.capabilities if "default" in c.feature]
+    findings += capability_findings(capabilities + default_capabilities(inputs.defaults, vocab), vocab)
+    findings += setting_conflicts(inputs.settings, vocab)
     order = {"high": 0, "medium": 1, "low": 2, "info": 3}
     findings.sort(key=lambda f: (f.service, order[f.severity], f.attribute))
-    return CheckReport(len(facts), findings, validate_shapes(store) if shapes else [])
+    return CheckReport(len(facts), findings, list(inputs.violations or []))

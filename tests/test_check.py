@@ -91,7 +91,7 @@ def test_a_dated_contradiction_is_superseded_by_the_newer_note(dated):
 
 def test_enabled_by_default_against_not_enabled_is_a_polarity_finding(dated):
     _db, result = dated
-    polarity = [f for f in result.findings if f.cls == "polarity" and "encryption" in f.attribute]
+    polarity = [f for f in result.findings if f.cls == "polarity" and "encrypt" in f.attribute]
     assert polarity, [f.attribute for f in result.findings]
     assert {len(c.sources) for c in polarity[0].claims} == {1}
 
