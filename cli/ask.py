@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 
 def _err(message: str) -> None:
@@ -61,6 +60,7 @@ def progress_line(label: str):
     """A progress line on stderr when it is a terminal; None (quiet) otherwise."""
     if not sys.stderr.isatty():
         return None
+    from pathlib import Path
 
     def show(done: int, total: int, name: str) -> None:
         sys.stderr.write(f"\r{label} [{done}/{total}] {Path(name).name[:50]:<50}" + ("\n" if done == total else ""))
@@ -78,6 +78,8 @@ def ensure_ingested(db: str | None) -> None:
         NoStore, StoreIsAFile, NotAStore: --db or KG_DB names no store.
         BuildInterrupted: Ctrl-C during the first-use build.
     """
+    from pathlib import Path
+
     from kg.resources import bundled_notes_dir, default_store_path
     from kg.store import check_readable_location, interrupted_builds, is_endpoint, store_state
 
@@ -125,9 +127,55 @@ def run_ask(question: str, db: str | None, as_json: bool) -> int:
     the answer still prints, as JSON on stdout or one Error line on stderr), else 0. A batch
     (`-`) always ends 0, one answer per line, so a script can pair questions and answers.
 
+    A single question asked again of an unchanged store prints the outputs kept by
+    cli.answer_cache, without opening the store.
+
     Raises:
         KgError: for bad input (an empty question) or an unusable store.
     """
+    if question != "-":
+        from cli import answer_cache
+
+        location = answer_cache.store_location(db)
+        cached, ticket = answer_cache.lookup(location, question, as_json) if location else (None, None)
+        if cached is not None:
+            status, out, err = cached
+        else:
+            status, out, err = answer_outputs(question, db, as_json)
+        if err:
+            _err(err.rstrip("\n"))
+        if out:
+            sys.stdout.write(out)
+            sys.stdout.flush()
+        if ticket is not None:
+            answer_cache.remember(ticket, question, as_json, (status, out, err))
+        if location is None and not db and not answer_cache.is_endpoint_location(db):
+            answer_cache.note_default_location()
+        return status
+    return _run_batch(db, as_json)
+
+
+def answer_outputs(question: str, db: str | None, as_json: bool) -> tuple[int, str, str]:
+    """One question's (exit status, stdout, stderr), answered from the store (see run_ask)."""
+    from kg.reading import Reader
+    from kg.question import parse_question
+    from kg.vocab import default_vocabulary
+
+    from cli import render
+
+    ensure_ingested(db)
+    answerer = Reader(default_vocabulary())
+    with open_db(db) as store:
+        answer = answerer.answer(store, parse_question(question))
+    if getattr(answer, "unknown_service", False):
+        if as_json:
+            return 1, render.answer_json(answer) + "\n", ""
+        return 1, "", f"Error: {answer.message}\n"
+    return 0, (render.answer_json(answer) if as_json else render.answer_text(answer)) + "\n", ""
+
+
+def _run_batch(db: str | None, as_json: bool) -> int:
+    """`kg ask -`: one answer per stdin line (see run_ask)."""
     from kg.errors import KgError
     from kg.reading import Reader
     from kg.question import parse_question
@@ -138,16 +186,6 @@ def run_ask(question: str, db: str | None, as_json: bool) -> int:
     ensure_ingested(db)
     answerer = Reader(default_vocabulary())
     with open_db(db) as store:
-        if question != "-":
-            answer = answerer.answer(store, parse_question(question))
-            if getattr(answer, "unknown_service", False):
-                if as_json:
-                    print(render.answer_json(answer), flush=True)
-                else:
-                    _err(f"Error: {answer.message}")
-                return 1
-            print(render.answer_json(answer) if as_json else render.answer_text(answer), flush=True)
-            return 0
         for line in sys.stdin:
             if not line.strip():
                 continue

@@ -73,3 +73,110 @@ def test_a_sourced_fact_in_another_graph_than_its_statement_is_unsourced(small_d
           GRAPH <http://example.org/b> {{ <urn:x:st> <{KG}line> 1 ; <{PROV}value> "x" }}
         }}""")
         assert graph_stats(store)["unsourced"] == int(store.select(_NOT_EXISTS)[0]["n"]) == 1
+
+
+# ------------------------------------------------------------ the answer cache (cli/answer_cache.py)
+
+GOLD = [json.loads(line)["question"] for line in (ROOT / "tests" / "gold" / "ask.jsonl").open(encoding="utf-8")]
+
+
+@pytest.fixture()
+def own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("KG_DB", raising=False)
+    return tmp_path / "cache"
+
+
+def _ask(capsys, question: str, db, as_json: bool = False) -> tuple[int, str, str]:
+    from cli.ask import run_ask
+
+    status = run_ask(question, str(db), as_json)
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+def test_every_gold_question_is_answered_from_the_cache_as_by_the_full_path(bundled_db, own_cache, capsys,
+                                                                             monkeypatch):
+    """A repeated question prints, byte for byte, what the full path printed; the second time
+    it is a hit (the store is not read)."""
+    from cli import answer_cache
+
+    # the code's stamp taken once: a checkout edited while this runs must not turn hits into misses
+    # (that the stamp covers the code is test_a_changed_vocabulary_file_misses)
+    stamp = answer_cache.code_stamp()
+    monkeypatch.setattr(answer_cache, "code_stamp", lambda: stamp)
+    location = str(bundled_db)
+    step = 1 if os.environ.get("CI") else 5         # every fifth question locally: the suite stays fast
+    for i, question in enumerate(GOLD[::step]):
+        as_json = i % 2 == 1
+        full = _ask(capsys, question, bundled_db, as_json)
+        cached, ticket = answer_cache.lookup(location, question, as_json)
+        assert cached == full and ticket is None, question
+        assert _ask(capsys, question, bundled_db, as_json) == full, question
+
+
+def test_the_console_script_prints_a_cached_answer_as_it_printed_the_first(bundled_db, own_cache):
+    env = {**os.environ, "XDG_CACHE_HOME": str(own_cache), "KG_DB": str(bundled_db)}
+    for args in (["max SQS message size"], ["kafka", "retention"], ["lambda max memory", "--json"]):
+        runs = [subprocess.run([sys.executable, "-m", "cli", "ask", *args], capture_output=True, text=True,
+                               cwd=ROOT, env=env) for _ in range(2)]
+        assert runs[0].stdout or runs[0].stderr
+        assert [(r.returncode, r.stdout, r.stderr) for r in runs[1:]] == [(runs[0].returncode, runs[0].stdout,
+                                                                            runs[0].stderr)]
+    assert list(own_cache.glob("kg/answers-*.marshal"))
+
+
+def test_a_store_written_again_is_read_again(small_db, own_cache, capsys, tmp_path):
+    """Re-ingesting a changed note changes the store's stamp: the next ask reads the store."""
+    from kg.ingest import ingest_paths
+    from cli import answer_cache
+    from cli.ask import answer_outputs
+
+    first = _ask(capsys, "max SQS message size", small_db)
+    assert first[1].startswith("256 KB")
+    notes = _note(tmp_path, "# SQS\n- Messages are up to 1 MB in size\n")
+    with open_store(small_db, write=True) as store:
+        ingest_paths(store, [notes])
+    cached, ticket = answer_cache.lookup(str(small_db), "max SQS message size", False)
+    assert cached is None and ticket is not None
+    again = _ask(capsys, "max SQS message size", small_db)
+    assert again == answer_outputs("max SQS message size", str(small_db), False) and again[1].startswith("1 MB")
+
+
+def test_a_changed_vocabulary_file_misses(small_db, own_cache, capsys, tmp_path, monkeypatch):
+    """Near miss of a hit: the same store and question, but a vocabulary file touched since."""
+    import shutil
+
+    from cli import answer_cache
+    from kg.resources import ontology_dir
+
+    ontology = tmp_path / "ontology"
+    shutil.copytree(ontology_dir(), ontology)
+    monkeypatch.setenv("KG_ONTOLOGY", str(ontology))
+    _ask(capsys, "max SQS message size", small_db)
+    assert answer_cache.lookup(str(small_db), "max SQS message size", False)[0] is not None
+    assert answer_cache.lookup(str(small_db), "max SQS message size", True)[0] is None      # --json: not asked
+    path = ontology / "lexicon.ttl"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+    cached, ticket = answer_cache.lookup(str(small_db), "max SQS message size", False)
+    assert cached is None and ticket is not None
+
+
+def test_a_writer_holding_the_store_sends_the_question_down_the_full_path(small_db, own_cache, capsys):
+    from cli import answer_cache
+    from kg.store import lock_store
+
+    _ask(capsys, "max SQS message size", small_db)
+    assert answer_cache.lookup(str(small_db), "max SQS message size", False)[0] is not None
+    handle = lock_store(small_db, exclusive=True)
+    try:
+        assert answer_cache.lookup(str(small_db), "max SQS message size", False) == (None, None)
+    finally:
+        handle.close()
+
+
+def test_a_server_location_is_never_cached(own_cache):
+    from cli import answer_cache
+
+    assert answer_cache.store_location("http://127.0.0.1:7878") is None
+    assert answer_cache.store_location("relative/store") == os.path.abspath("relative/store")
