@@ -142,12 +142,13 @@ def _stated_alone(f: LimitFact, values_on_line: dict[tuple, set[float]], key: tu
     return all(len(values_on_line.get((s.note, s.line, key), ())) <= 1 for s in f.sources)
 
 
-def comparable_slots(facts: list[LimitFact]) -> dict[tuple, list[LimitFact]]:
+def comparable_slots(facts: list[LimitFact], vocab) -> dict[tuple, list[LimitFact]]:
     """Facts grouped by what they mean, for kg check and kg describe: service, attribute (the
     vocabulary's limit kind, else the attribute words), qualifier and dimension.
 
-    - An exact value (a plain statement) is compared with other exact values of its limit when
-      it is the only value of that limit on its line (see _stated_alone), and when no note gives
+    - An exact percentage (a plain statement, see _PLAIN_CLAIMS) is compared with the other
+      exact percentages of its limit when it is the only value of that limit on its line (see _stated_alone), the line names its
+      limit kind (see _names_its_limit), and when no note gives
       that limit two exact values (see _one_value_per_note).
     - A maximum or minimum whose attribute names no limit kind ("scales to 45 Gbps") is a value
       of the service's only kind of that qualifier and dimension, when there is exactly one
@@ -166,7 +167,8 @@ def comparable_slots(facts: list[LimitFact]) -> dict[tuple, list[LimitFact]]:
     for f in facts:
         attribute = _slot_attribute(f)
         key = (f.service, attribute, f.qualifier, f.quantity.dimension)
-        if f.qualifier == "exact" and not _stated_alone(f, values_on_line, key):
+        if f.qualifier == "exact" and not (f.quantity.dimension in _PLAIN_CLAIMS and _stated_alone(f, values_on_line, key)
+                                           and _names_its_limit(f, vocab)):
             continue
         if not f.kind and f.qualifier != "exact" and f.quantity.dimension != "Count":
             sole = kinds.get((f.service, f.qualifier, f.quantity.dimension), set())
@@ -174,6 +176,20 @@ def comparable_slots(facts: list[LimitFact]) -> dict[tuple, list[LimitFact]]:
                 key = (f.service, next(iter(sole)), f.qualifier, f.quantity.dimension)
         slots.setdefault(key, []).append(f)
     return {k: g for k, g in slots.items() if k[2] != "exact" or _one_value_per_note(g)}
+
+
+# the dimensions whose exact values are claims: a percentage stated plainly ("99.99% durability")
+# says what the service offers; a plain time, size or count was, on the corpus, far more often an
+# example, a price sheet or a quiz answer than a limit
+_PLAIN_CLAIMS = {"Ratio"}
+
+
+def _names_its_limit(f: LimitFact, vocab) -> bool:
+    """Does a line stating an exact value name what it is a value of (a label of its limit kind:
+    "durability", "rotation")? A bare number beside other words is too often something else."""
+    kind = vocab.kinds.get(f.kind) if f.kind else None
+    labels = list(kind.labels) if kind else []
+    return bool(labels) and f.says(labels)
 
 
 def _one_value_per_note(group: list[LimitFact]) -> bool:
@@ -222,7 +238,7 @@ def same_amount(a, b) -> bool:
 def value_conflicts(facts: list[LimitFact], vocab) -> list[list[LimitFact]]:
     """Groups of facts that disagree (one fact per distinct value), by the rule of `disagree`."""
     out = []
-    for group in comparable_slots(facts).values():
+    for group in comparable_slots(facts, vocab).values():
         active = active_contexts(group, vocab)
         involved = sorted({k for i, a in enumerate(group) for j, b in enumerate(group)
                            if i < j and disagree(a, b, vocab, active) for k in (i, j)})
@@ -339,10 +355,97 @@ def _shown_attribute(group: list[LimitFact]) -> str:
     return next((f.attribute for f in group if f.kind), group[0].attribute)
 
 
+def stale_evidence(claims: list[FindingClaim], notes: dict) -> tuple[FindingClaim | None, str, str]:
+    """Which of disagreeing claims is probably current, by the evidence the notes carry, and
+    what decided: (claim or None, evidence, the words of the suggestion).
+
+    In order, the first that tells one claim apart decides:
+      1. "line": a line says its value is the current one ("now", "no longer": lexicon
+         claimCurrent) or a former one ("previously", "used to": claimFormer);
+      2. "date": the newest dated note (front matter);
+      3. "exam": the newer version of one exam named in the notes' text or path (DVA-C02
+         over DVA-C01);
+      4. "year": every claim's notes state a year (a yearCue before it: "since 2023") and one
+         claim's is the latest;
+      5. "majority": more independent sources, copies of one course counted once (notes:
+         NoteEvidence.source);
+      else "tied".
+    """
+    from kg.lexicon import default_lexicon
+
+    lex = default_lexicon()
+
+    def cue(claim, name):
+        for x in claim.sources:
+            m = lex.pattern(name).search(x.text)
+            if m:
+                return m.group(0), x
+        return None
+
+    current = [cue(c, "claimCurrent") for c in claims]
+    former = [cue(c, "claimFormer") for c in claims]
+    now = [i for i, hit in enumerate(current) if hit and not former[i]]
+    if len(now) == 1:
+        c, (word, x) = claims[now[0]], current[now[0]]
+        return c, "line", f"Probably current: {c.value} (its line says '{word}': {x.note}:{x.line})."
+    was = [i for i, hit in enumerate(former) if hit]
+    if was and len(claims) - len(was) == 1:
+        c = next(c for i, c in enumerate(claims) if i not in was)
+        word, x = former[was[0]]
+        return c, "line", f"Probably current: {c.value} (the other line says '{word}': {x.note}:{x.line})."
+    dated = [c for c in claims if c.date]
+    if len({c.date for c in dated}) > 1:
+        c = max(dated, key=lambda c: c.date)
+        return c, "date", f"Probably current: {c.value} (newest note, dated {c.date})."
+
+    def evidence(c):
+        return [notes[n] for n in sorted(c.notes) if n in notes]
+    exams: dict[str, list[tuple[int, FindingClaim]]] = {}
+    for c in claims:
+        best: dict[str, int] = {}
+        for ev in evidence(c):
+            for code, version in ev.exams.items():
+                best[code] = max(best.get(code, 0), version)
+        for code, version in best.items():
+            exams.setdefault(code, []).append((version, c))
+    for code, named in sorted(exams.items()):
+        named.sort(key=lambda vc: -vc[0])
+        if len(named) > 1 and named[0][0] > named[1][0] and len({id(c) for _v, c in named}) == len(named):
+            (v, c), (w, _other) = named[0], named[1]
+            return c, "exam", f"Probably current: {c.value} (its note names {code}-C{v:02d}, the other's {code}-C{w:02d})."
+    years = [(max((ev.year for ev in evidence(c) if ev.year), default=None), c) for c in claims]
+    if all(y for y, _c in years):
+        years.sort(key=lambda yc: -yc[0])
+        if years[0][0] > years[1][0]:
+            (y, c), (z, _other) = years[0], years[1]
+            return c, "year", f"Probably current: {c.value} (its note speaks of {y}, the others of {z} at the latest)."
+
+    def sources(c):
+        return {notes[n].source if n in notes else n for n in c.notes}
+    ranked = sorted(claims, key=lambda c: (len(sources(c)), len(c.notes), c.value), reverse=True)
+    counts = [(len(sources(c)), len(c.notes), c.value) for c in ranked]
+    if len(ranked) > 1 and counts[0][0] > counts[1][0]:
+        def said(n_sources, n_notes, value):
+            copies = f" ({n_notes} notes, copies of one course counted once)" if n_notes > n_sources else ""
+            return f"{value} in {n_sources} {'source' if n_sources == 1 else 'sources'}{copies}"
+        return ranked[0], "majority", ("Majority: " + said(*counts[0]) + " against "
+                                       + ", ".join(said(*c) for c in counts[1:]) + "; check which is current.")
+    return None, "tied", "Unresolved: as many independent sources on each side, and nothing in the notes to tell which is newer."
+
+
+def judge(finding: Finding, notes: dict) -> None:
+    """Set a finding's suggestion (and a value conflict's class and severity) from stale_evidence."""
+    current, why, suggestion = stale_evidence(finding.claims, notes)
+    finding.suggestion = suggestion
+    if finding.cls in ("conflict", "superseded"):
+        finding.cls = "conflict" if why in ("majority", "tied", "year") else "superseded"
+        finding.severity = {"majority": "medium", "tied": "high", "year": "medium"}.get(why, "low")
+
+
 def value_findings(facts: list[LimitFact], vocab, *, include_unit_only: bool = False) -> list[Finding]:
     """Conflicts (and, on request, unit-only differences) among limit facts."""
     out: list[Finding] = []
-    for group in comparable_slots(facts).values():
+    for group in comparable_slots(facts, vocab).values():
         attribute, qualifier = _shown_attribute(group), group[0].qualifier
         active = active_contexts(group, vocab)
         involved = {k for i, a in enumerate(group) for j, b in enumerate(group)
@@ -607,6 +710,96 @@ class CheckInputs:
     violations: list | None = None                   # SHACL results, when they were asked for
 
 
+@dataclass
+class NoteEvidence:
+    """What a note says about when it was written: exam versions and years it names, and the
+    independent source it belongs to (notes that are mostly the same lines are one source)."""
+
+    name: str
+    path: str
+    exams: dict[str, int] = field(default_factory=dict)   # exam code -> highest version named (SAA -> 3)
+    year: int | None = None                                # the latest year the note states
+    source: str = ""                                       # the note that stands for its copies
+
+
+# an AWS exam code with its version, as courses name them (DVA-C02, SAA-C03, SCS-C01)
+_EXAM = re.compile(r"\b([A-Z]{3})[-_ ]?C0?(\d{1,2})\b")
+# a year a note states (2010-2039) after a cue of the lexicon's yearCue: "since 2023", "as of March 2024"
+_YEAR = re.compile(r"(?<![\d.,$])(20[1-3]\d)(?!\d|[.,]\d|[%/]|\s*(?:[KMGTP]i?B|ms|MHz|GHz)\b)")
+
+
+def stated_years(text: str) -> list[int]:
+    """The years a line states as a time: a year of 2010-2039 with a yearCue word just before it."""
+    from kg.lexicon import default_lexicon
+
+    cue = default_lexicon().pattern("yearCue")
+    out = []
+    for m in _YEAR.finditer(text):
+        before = text[max(0, m.start() - 24):m.start()]
+        if any(c.end() >= len(before) - 12 for c in cue.finditer(before)):
+            out.append(int(m.group(1)))
+    return out
+
+
+def _normal_line(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", text.lower())
+
+
+def note_evidence(store: EmbeddedStore) -> dict[str, NoteEvidence]:
+    """Each note's evidence of age (exam versions in its path or text, the latest year it states)
+    and its independent source: two notes sharing more than half of the lines of the smaller
+    (formatting aside) are copies of one course, and count as one source."""
+    from kg.namespaces import KG, PROV
+
+    paths = {r["note"]: r["path"] for r in store.select(
+        f"SELECT ?note ?path WHERE {{ GRAPH ?note {{ ?note <{KG}path> ?path }} }}")}
+    notes = {iri: NoteEvidence(path.rsplit("/", 1)[-1], path) for iri, path in paths.items()}
+    for ev in notes.values():
+        for code, version in _EXAM.findall(ev.path):
+            ev.exams[code] = max(ev.exams.get(code, 0), int(version))
+    lines: dict[str, set[str]] = {iri: set() for iri in notes}
+    for r in store.select(f"SELECT ?note ?text WHERE {{ GRAPH ?note {{ ?st <{KG}inNote> ?note ; <{PROV}value> ?text }} }}"):
+        ev = notes.get(r["note"])
+        if ev is None:
+            continue
+        text = r["text"]
+        if "C0" in text or "-C" in text:
+            for code, version in _EXAM.findall(text):
+                ev.exams[code] = max(ev.exams.get(code, 0), int(version))
+        if "20" in text:
+            for year in stated_years(text):
+                ev.year = max(ev.year or 0, year)
+        line = _normal_line(text)
+        if len(line) >= 20:
+            lines[r["note"]].add(line)
+    # copies: shared lines counted through an index of lines, not by comparing every pair of notes
+    shared: dict[tuple[str, str], int] = {}
+    holders: dict[str, list[str]] = {}
+    for iri, texts in lines.items():
+        for line in texts:
+            holders.setdefault(line, []).append(iri)
+    for owners in holders.values():
+        if 1 < len(owners) <= 8:             # a line in many notes is boilerplate, not a copy
+            for i, a in enumerate(owners):
+                for b in owners[i + 1:]:
+                    shared[(a, b)] = shared.get((a, b), 0) + 1
+    parent = {iri: iri for iri in notes}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+    for (a, b), n in shared.items():
+        if n > 0.5 * min(len(lines[a]), len(lines[b])):
+            ra, rb = sorted((root(a), root(b)), key=lambda iri: notes[iri].name)
+            parent[rb] = ra
+    out: dict[str, NoteEvidence] = {}
+    for iri, ev in notes.items():
+        ev.source = notes[root(iri)].name
+        out[ev.name] = ev
+    return out
+
+
 def store_fingerprint(store: EmbeddedStore) -> str | None:
     """A digest of what the store holds, from each graph's recorded SHA-256 (and extractor
     version and path): None when some graph records none (written by hand, or by another tool),
@@ -671,7 +864,7 @@ def read_inputs(store: EmbeddedStore, vocab) -> CheckInputs:
 
     return CheckInputs(limit_facts(store, vocab, None), integration_facts(store, vocab, None),
                        capability_facts(store, vocab, None), setting_facts(store, vocab, None),
-                       _statements_by_default(store, vocab))
+                       _statements_by_default(store, vocab), note_evidence(store))
 
 
 def check_graph(store: EmbeddedStore, vocab, *, include_unit_only: bool = False, shapes: bool = True) -> CheckReport:
@@ -690,6 +883,9 @@ def report_of(inputs: CheckInputs, vocab, *, include_unit_only: bool = False) ->
     capabilities = [c for c in inputs.capabilities if "default" in c.feature]
     findings += capability_findings(capabilities + default_capabilities(inputs.defaults, vocab), vocab)
     findings += setting_conflicts(inputs.settings, vocab)
+    for f in findings:
+        if f.cls != "unit-only":
+            judge(f, inputs.notes)
     order = {"high": 0, "medium": 1, "low": 2, "info": 3}
     findings.sort(key=lambda f: (f.service, order[f.severity], f.attribute))
     return CheckReport(len(facts), findings, list(inputs.violations or []))
