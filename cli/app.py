@@ -182,15 +182,9 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
 
     Example: kg stats --json
     """
-    from kg.facts import graph_stats
+    from cli.reads import stats_output
 
-    from cli import render
-    from cli.ask import ensure_ingested, open_db
-
-    ensure_ingested(db)
-    with open_db(db) as store:
-        counts = graph_stats(store)
-    typer.echo(render.to_json(counts) if as_json else render.stats_text(counts))
+    typer.echo(stats_output(db, as_json))
 
 
 @app.command()
@@ -279,42 +273,39 @@ def connect(
 
     Example: kg connect SNS Lambda --format svg -o sns-lambda.svg
     """
+    if not (fmt or output):
+        from cli.reads import connect_output
+
+        status, text = connect_output(source, target, db, as_json, max_hops)
+        typer.echo(text)
+        if status:
+            raise typer.Exit(code=status)
+        return
+    from kg.export import choose_format
     from kg.paths import connect as find_connection
     from kg.vocab import default_vocabulary
 
-    from cli import render
     from cli.ask import ensure_ingested, open_db
+    from cli.output import check_target
 
-    drawing = None
-    if fmt or output:
-        from kg.export import choose_format
-
-        from cli.output import check_target
-
-        check_target(output)
-        drawing = choose_format(output, fmt, kinds=("diagram",), command="connect", default="svg")
-        _refuse_binary_to_terminal(drawing, output)
+    check_target(output)
+    drawing = choose_format(output, fmt, kinds=("diagram",), command="connect", default="svg")
+    _refuse_binary_to_terminal(drawing, output)
     ensure_ingested(db)
     vocab = default_vocabulary()
     with open_db(db) as store:
         result = find_connection(store, vocab, source, target, max_hops=max_hops)
     if result.error is not None and not as_json:
         raise result.error
-    if drawing is not None:
-        from kg.export import export_diagram, path_graph
+    from kg.export import export_diagram, path_graph
 
-        from cli.output import write_output
+    from cli.output import write_output
 
-        data = export_diagram(path_graph(result.paths), vocab, drawing.name, title=result.message,
-                              focus=(result.source, result.target) if result.paths else ())
-        write_output(output or "-", data, force=force)
-        if output and output != "-":
-            typer.echo(f"Wrote {output} ({drawing.name}, {len(data):,} bytes).", err=True)
-        return
-    typer.echo(render.to_json(render.connection_dict(result, vocab)) if as_json
-               else render.connection_text(result, vocab))
-    if result.status == "unknown_service":
-        raise typer.Exit(code=1)
+    data = export_diagram(path_graph(result.paths), vocab, drawing.name, title=result.message,
+                          focus=(result.source, result.target) if result.paths else ())
+    write_output(output or "-", data, force=force)
+    if output and output != "-":
+        typer.echo(f"Wrote {output} ({drawing.name}, {len(data):,} bytes).", err=True)
 
 
 @app.command()
@@ -331,20 +322,9 @@ def describe(
 
     Example: kg describe SQS
     """
-    from kg.describe import describe_service
-    from kg.match import resolve_service
-    from kg.vocab import default_vocabulary
+    from cli.reads import describe_output
 
-    from cli import render
-    from cli.ask import ensure_ingested, open_db
-
-    ensure_ingested(db)
-    vocab = default_vocabulary()
-    iri = resolve_service(service, vocab)
-    with open_db(db) as store:
-        card = describe_service(store, vocab, iri)
-    labels = {k: c.pref for k, c in vocab.contexts.items()}
-    typer.echo(render.card_json(card, labels) if as_json else render.card_text(card, labels))
+    typer.echo(describe_output(service, db, as_json))
 
 
 @app.command()

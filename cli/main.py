@@ -1,9 +1,10 @@
 """The `kg` console script.
 
-`kg ask QUESTION... [--db PATH] [--json]` is answered without importing Typer: Typer 0.26+ costs
-~30 ms to import and `kg ask` must answer within 10x the start-up time of Python itself
-(bench/ask_latency.py). Every other form (help, other options, other commands) goes to the
-Typer app in cli.app, which runs the same code (cli.ask.run_ask).
+`kg ask QUESTION... [--db PATH] [--json]`, `kg stats`, `kg describe SERVICE` and `kg connect X Y`
+with those options only are run without importing Typer, which costs ~60 ms to import and ~40 ms
+to build its commands (bench/latency.py measures each command against Python's own start).
+Every other form (help, other options, other commands) goes to the Typer app in cli.app, which
+runs the same code (cli.ask.run_ask, cli.reads).
 """
 
 from __future__ import annotations
@@ -12,14 +13,10 @@ import os
 import sys
 
 
-def _fast_ask(argv: list[str]) -> int | None:
-    """Answer `kg ask` here when its arguments are the plain ones; its exit status, or None to
-    defer to Typer. The question's words may come unquoted: `kg ask max SQS message size`."""
-    if not argv or argv[0] != "ask":
-        return None
+def _plain_args(args: list[str]) -> tuple[list[str], str | None, bool] | None:
+    """(words, --db, --json) of arguments that are only those; None when any other option is given."""
     words: list[str] = []
     db, as_json = os.environ.get("KG_DB") or None, False
-    args = argv[1:]
     i = 0
     while i < len(args):
         a = args[i]
@@ -38,6 +35,18 @@ def _fast_ask(argv: list[str]) -> int | None:
         else:
             words.append(a)
         i += 1
+    return words, db, as_json
+
+
+def _fast_ask(argv: list[str]) -> int | None:
+    """Answer `kg ask` here when its arguments are the plain ones; its exit status, or None to
+    defer to Typer. The question's words may come unquoted: `kg ask max SQS message size`."""
+    if not argv or argv[0] != "ask":
+        return None
+    plain = _plain_args(argv[1:])
+    if plain is None:
+        return None
+    words, db, as_json = plain
     if not words or ("-" in words and len(words) > 1):
         return None
     from cli.ask import error_exit_code, error_line, run_ask
@@ -56,10 +65,50 @@ def _fast_ask(argv: list[str]) -> int | None:
         return error_exit_code(error)
 
 
+# the reading commands cli.reads runs without Typer, by the number of words they take
+_READS = {"stats": 0, "describe": 1, "connect": 2}
+
+
+def _fast_read(argv: list[str]) -> int | None:
+    """Run `kg stats`, `kg describe X` or `kg connect X Y` here when their arguments are the plain
+    ones (--db, --json); the exit status, or None to defer to Typer (which runs the same code)."""
+    if not argv or argv[0] not in _READS:
+        return None
+    plain = _plain_args(argv[1:])
+    if plain is None or len(plain[0]) != _READS[argv[0]] or "-" in plain[0]:
+        return None
+    words, db, as_json = plain
+    from cli import reads
+    from cli.ask import error_exit_code, error_line
+
+    try:
+        status = 0
+        if argv[0] == "stats":
+            text = reads.stats_output(db, as_json)
+        elif argv[0] == "describe":
+            text = reads.describe_output(words[0], db, as_json)
+        else:
+            status, text = reads.connect_output(words[0], words[1], db, as_json)
+        sys.stdout.write(text + "\n")
+        return status
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrupted; the store keeps every note that was fully written.\n")
+        return 130
+    except Exception as error:
+        from kg.errors import KgError
+
+        if not isinstance(error, KgError):
+            raise
+        sys.stderr.write(error_line(error) + "\n")
+        return error_exit_code(error)
+
+
 def main() -> None:
     """Entry point of the `kg` console script."""
     try:
         status = _fast_ask(sys.argv[1:])
+        if status is None:
+            status = _fast_read(sys.argv[1:])
         if status is not None:
             sys.stdout.flush()
             sys.stderr.flush()

@@ -180,3 +180,51 @@ def test_a_server_location_is_never_cached(own_cache):
 
     assert answer_cache.store_location("http://127.0.0.1:7878") is None
     assert answer_cache.store_location("relative/store") == os.path.abspath("relative/store")
+
+
+# ------------------------------------------------------------ stats, describe, connect without Typer
+
+def test_integration_facts_of_each_service_are_those_of_one_query_per_service(bundled_db, vocab):
+    """integration_facts' VALUES query gives, for every service's scope, what one query per
+    service and end gave (the form it replaced), in the same order."""
+    from kg.facts import _INTEGRATION_QUERY, integration_facts, service_and_features
+    from kg.store import IRI
+    import kg.facts as facts
+
+    def per_service(store, scope):
+        batches = [store.select(_INTEGRATION_QUERY, source=IRI(s)) for s in scope] + \
+                  [store.select(_INTEGRATION_QUERY, target=IRI(s)) for s in scope]
+        return [r for rows in batches for r in rows]
+
+    compared = 0
+    with open_store(bundled_db) as store:
+        for iri in sorted(vocab.services):
+            scope = service_and_features(vocab, iri)
+            batched = integration_facts(store, vocab, scope)
+            original = store.select
+            rows = per_service(store, scope)
+            store.select = lambda q, **b: rows if q == _INTEGRATION_QUERY else original(q, **b)
+            try:
+                reference = facts.integration_facts(store, vocab, None)   # the same merge over those rows
+            finally:
+                store.select = original
+            assert batched == reference, iri
+            compared += bool(batched)
+    assert compared > 50
+
+
+@pytest.mark.parametrize("args", [["stats"], ["stats", "--json"], ["describe", "SQS"], ["describe", "lambda", "--json"],
+                                  ["connect", "SNS", "Lambda"], ["connect", "CodeCommit", "CodeDeploy", "--json"],
+                                  ["connect", "SQS", "Nope"], ["describe", "Nope"]])
+def test_the_console_script_prints_what_typer_prints(bundled_db, args, tmp_path):
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    env = {**os.environ, "KG_DB": str(bundled_db), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    fast = subprocess.run([sys.executable, "-X", "importtime", "-m", "cli", *args], capture_output=True, text=True,
+                          cwd=ROOT, env=env)
+    typer_run = CliRunner().invoke(app, [*args, "--db", str(bundled_db)])
+    err = "".join(line + "\n" for line in fast.stderr.splitlines() if not line.startswith("import time:"))
+    assert (fast.returncode, fast.stdout, err) == (typer_run.exit_code, typer_run.stdout, typer_run.stderr)
+    assert " typer\n" not in fast.stderr and fast.stdout + err
