@@ -707,6 +707,7 @@ class CheckInputs:
     settings: list
     defaults: list
     notes: dict = field(default_factory=dict)        # note name -> NoteEvidence
+    service_words: frozenset = frozenset()           # stems of every service label (not feature words)
     violations: list | None = None                   # SHACL results, when they were asked for
 
 
@@ -864,7 +865,19 @@ def read_inputs(store: EmbeddedStore, vocab) -> CheckInputs:
 
     return CheckInputs(limit_facts(store, vocab, None), integration_facts(store, vocab, None),
                        capability_facts(store, vocab, None), setting_facts(store, vocab, None),
-                       _statements_by_default(store, vocab), note_evidence(store))
+                       _statements_by_default(store, vocab), note_evidence(store), service_words(vocab))
+
+
+def service_words(vocab) -> frozenset:
+    """The stems of the one-word names of services ("VPC", "Lambda"; longer labels and the
+    features of a service hold common words: "AWS Encryption SDK"): a feature named by them
+    alone ("VPC by default") names the service, not something it does."""
+    from kg.extract.capabilities import stems
+
+    from kg.namespaces import KG
+
+    return frozenset(w for c in vocab.services.values() if KG + "Feature" not in c.types
+                     for label in c.labels if len(label.split()) == 1 for w in stems(label))
 
 
 def check_graph(store: EmbeddedStore, vocab, *, include_unit_only: bool = False, shapes: bool = True) -> CheckReport:
@@ -880,8 +893,9 @@ def report_of(inputs: CheckInputs, vocab, *, include_unit_only: bool = False) ->
     findings += polarity_findings(inputs.integrations, [])
     # Only default states are compared: on the corpus, "supports"/"has no" capabilities were
     # mostly examples and lists. "... enabled by default" lines join them as capabilities.
-    capabilities = [c for c in inputs.capabilities if "default" in c.feature]
-    findings += capability_findings(capabilities + default_capabilities(inputs.defaults, vocab), vocab)
+    capabilities = [c for c in inputs.capabilities + default_capabilities(inputs.defaults, vocab)
+                    if "default" in c.feature and set(c.feature) - {"default"} - inputs.service_words]
+    findings += capability_findings(capabilities, vocab)
     findings += setting_conflicts(inputs.settings, vocab)
     for f in findings:
         if f.cls != "unit-only":
