@@ -8,6 +8,7 @@ DCTERMS dates. Statement IRIs are RFC 5147 line fragments of the note's file IRI
 from __future__ import annotations
 
 import hashlib
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
@@ -41,6 +42,9 @@ def iri(value: str) -> str:
     return f"<{value}>"
 
 
+_CONTROL = re.compile(r"[\x00-\x1f]")
+
+
 def literal(value: object, datatype: str | None = None) -> str:
     """A literal term in N-Triples syntax, escaped."""
     if isinstance(value, bool):
@@ -52,7 +56,8 @@ def literal(value: object, datatype: str | None = None) -> str:
     text = str(value)
     escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
                .replace("\r", "\\r").replace("\t", "\\t"))
-    escaped = "".join(ch if ord(ch) >= 0x20 or ch in "\\" else f"\\u{ord(ch):04X}" for ch in escaped)
+    if _CONTROL.search(escaped):        # other control characters: rare, so looked for first
+        escaped = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04X}", escaped)
     suffix = f"^^<{datatype}>" if datatype else ""
     return f'"{escaped}"{suffix}'
 

@@ -10,6 +10,7 @@ and parent bullets (or table column headers). No RDF here.
 from __future__ import annotations
 
 import codecs
+import functools
 import html
 import re
 from dataclasses import dataclass, field
@@ -122,22 +123,44 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
 _NUMBER_GLUED_TO_NAME = re.compile(r"(?<![\w.])(\d+)(?=[A-Z][a-z]+[A-Z][a-z])")
 
 
+_LEADER_SEEDS = ("...", "……", "···", "____", "----")
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def clean_text(text: str) -> str:
-    """Strip markdown and HTML markup, keeping the words and numbers."""
-    text = _HTML_BREAK.sub("; ", text)
-    text = _HTML_TAG.sub("", text)
-    text = html.unescape(text)
-    text = _WIKI.sub(lambda m: m.group(2) or m.group(1), text)
-    text = _LINK.sub(r"\1", text)
-    text = _CODE.sub(r"\1", text)
-    text = _EMPH.sub(r"\2", text)
-    text = _ITALIC.sub(r"\1", text)
-    text = text.replace("\\$", "$").replace("\\_", "_").replace("\\*", "*").replace("\\#", "#")
-    text = _LEADERS.sub(" ⇒ ", text)     # dotted leaders in cheat sheets: "name ..... value"
+    """Strip markdown and HTML markup, keeping the words and numbers.
+
+    Each pass runs only when the character that starts its markup is in the text (most lines
+    have none of it), and a text is cleaned once however often it is asked for: a heading is
+    cleaned again for every statement under it.
+    """
+    if "<" in text:
+        text = _HTML_BREAK.sub("; ", text)
+        text = _HTML_TAG.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    if "[[" in text:
+        text = _WIKI.sub(lambda m: m.group(2) or m.group(1), text)
+    if "](" in text:
+        text = _LINK.sub(r"\1", text)
+    if "`" in text:
+        text = _CODE.sub(r"\1", text)
+    if "**" in text or "__" in text:
+        text = _EMPH.sub(r"\2", text)
+    if "*" in text:
+        text = _ITALIC.sub(r"\1", text)
+    if "\\" in text:
+        text = text.replace("\\$", "$").replace("\\_", "_").replace("\\*", "*").replace("\\#", "#")
+    if any(seed in text for seed in _LEADER_SEEDS):
+        text = _LEADERS.sub(" ⇒ ", text)     # dotted leaders in cheat sheets: "name ..... value"
     text = _NUMBER_GLUED_TO_NAME.sub(r"\1 ", text)     # "Up to 25PutItem": code lost its spaces
     text = _SPACES.sub(" ", text)
-    text = re.sub(r"(;\s*)+", "; ", text)
+    if ";" in text:
+        text = _SEMICOLONS.sub("; ", text)
     return text.strip(" ;")
+
+
+_SEMICOLONS = re.compile(r"(;\s*)+")
 
 
 # ---------------------------------------------------------------- dates

@@ -335,13 +335,15 @@ class PhraseFinder:
                     self._keys.setdefault(key, []).append((name, iri))
                     self._longest = max(self._longest, len(key))
                     self._lengths.setdefault(key[0], set()).add(len(key))
-        self._lengths = {w: tuple(sorted(ns, reverse=True)) for w, ns in self._lengths.items()}
-        self._with_one: dict[str, tuple[int, ...]] = {}
-
-    def _lengths_with_one(self, first: str) -> tuple[int, ...]:
-        ns = tuple(sorted({*self._lengths.get(first, ()), 1}, reverse=True))
-        self._with_one[first] = ns
-        return ns
+        # every word that can start a match -> the lengths of the keys it may start, longest
+        # first: a key's first word, and the plural ("queues", "buses") of a one-word key, which
+        # a plural cut turns into that key
+        starts = {w: set(ns) for w, ns in self._lengths.items()}
+        for key in self._keys:
+            if len(key) == 1:
+                for plural in (key[0] + "s", key[0] + "es"):
+                    starts.setdefault(plural, set()).add(1)
+        self._starts = {w: tuple(sorted(ns, reverse=True)) for w, ns in starts.items()}
 
     def _accept(self, key: tuple[str, ...], original: str) -> str | None:
         for label, iri in self._keys.get(key, ()):
@@ -364,15 +366,13 @@ class PhraseFinder:
         low = [t[2] for t in toks]
         out: list[Mention] = []
         i = 0
+        starts = self._starts
+        if starts.keys().isdisjoint(low):
+            return out
         while i < len(toks):
             found = None
-            first = low[i]
-            # the lengths of the keys this word can start, longest first; a plural cut only ends
-            # a key, so with one the word starts a key of a single word
-            lengths = self._lengths.get(first)
-            if (first[:-1],) in self._keys or (first[:-2],) in self._keys:
-                lengths = self._with_one.get(first) or self._lengths_with_one(first)
-            elif lengths is None:
+            lengths = starts.get(low[i])
+            if lengths is None:
                 i += 1
                 continue
             for n in lengths:
