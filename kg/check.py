@@ -430,13 +430,19 @@ def stale_evidence(claims: list[FindingClaim], notes: dict) -> tuple[FindingClai
             return f"{value} in {n_sources} {'source' if n_sources == 1 else 'sources'}{copies}"
         return ranked[0], "majority", ("Majority: " + said(*counts[0]) + " against "
                                        + ", ".join(said(*c) for c in counts[1:]) + "; check which is current.")
-    return None, "tied", "Unresolved: as many independent sources on each side, and nothing in the notes to tell which is newer."
+    copies = sorted({n for c in claims for n in c.notes if n in notes and notes[n].source != n}
+                    | {notes[n].source for c in claims for n in c.notes if n in notes and notes[n].source != n})
+    also = f" ({' and '.join(copies)} are copies of one course)" if copies else ""
+    return None, "tied", ("Unresolved: as many independent sources on each side" + also
+                          + ", and nothing in the notes to tell which is newer.")
 
 
 def judge(finding: Finding, notes: dict) -> None:
     """Set a finding's suggestion (and a value conflict's class and severity) from stale_evidence."""
     current, why, suggestion = stale_evidence(finding.claims, notes)
     finding.suggestion = suggestion
+    if current is not None:          # the probably current claim first
+        finding.claims.sort(key=lambda c: c is not current)
     if finding.cls in ("conflict", "superseded"):
         finding.cls = "conflict" if why in ("majority", "tied", "year") else "superseded"
         finding.severity = {"majority": "medium", "tied": "high", "year": "medium"}.get(why, "low")
@@ -681,6 +687,9 @@ def _statements_by_default(store: EmbeddedStore, vocab) -> list[tuple[str, str, 
         feature_text = before if re.search(r"[A-Za-z]{3}", _strip_services(before, finder)) else \
             (parents[-1] if parents and parents[-1] else headings[-1] if headings else "")
         feature = " ".join(_FEATURE_NOISE.sub(" ", _strip_services(feature_text, finder)).lower().split())
+        if not feature and text is before and KG + "Feature" in vocab.services[service].types:
+            # "VPC flow logs are not enabled by default": the feature is the one the line itself names
+            feature = found[0].label.lower()
         if not feature:
             continue
         source = Source(r["path"].rsplit("/", 1)[-1], int(r["line"]), int(r["end"]), r["text"], r.get("date"))
