@@ -75,6 +75,9 @@ class Answerer:
         self._context_stems = tables["context_stems"]
         self._facts_cache: dict[str, list[LimitFact]] = {}
         self._context_key_stems: dict[str, set[str]] = {}
+        # where a service's limit facts are read when not yet in this process: the store, or a
+        # keeper of them (kg.index.StatementIndex.limit_facts, which reads the store on a miss)
+        self.fact_source = None
 
 
     # ------------------------------------------------------------ entry point
@@ -213,7 +216,7 @@ class Answerer:
     def _without_service(self, store: EmbeddedStore, question: Question) -> Answer:
         """No service named: answer only if one service's fact clearly fits ("BatchWriteItem size")."""
         if "*" not in self._facts_cache:
-            self._facts_cache["*"] = limit_facts(store, self.vocab, None)
+            self._facts_cache["*"] = self._read_facts(store, None)
         every = self._facts_cache["*"]
         # a condition only one service's facts carry names that service ("BatchGetItem": DynamoDB)
         asked = self._distinguishing(self._wanted_contexts(question))
@@ -240,8 +243,13 @@ class Answerer:
 
     def _facts(self, store: EmbeddedStore, iri: str) -> list[LimitFact]:
         if iri not in self._facts_cache:
-            self._facts_cache[iri] = limit_facts(store, self.vocab, [iri])
+            self._facts_cache[iri] = self._read_facts(store, iri)
         return self._facts_cache[iri]
+
+    def _read_facts(self, store: EmbeddedStore, iri: str | None) -> list[LimitFact]:
+        if self.fact_source is not None:
+            return self.fact_source(store, self.vocab, iri)
+        return limit_facts(store, self.vocab, [iri] if iri is not None else None)
 
     def _leftover(self, question: Question) -> list[str]:
         """Words that name neither a limit, a qualifier, a context nor anything else kg knows."""

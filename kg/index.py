@@ -51,7 +51,10 @@ CREATE TABLE IF NOT EXISTS about(id INTEGER, service TEXT, direct INTEGER);
 CREATE INDEX IF NOT EXISTS about_service ON about(service);
 CREATE INDEX IF NOT EXISTS about_id ON about(id);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, context, tokenize='porter unicode61');
+CREATE TABLE IF NOT EXISTS facts(service TEXT PRIMARY KEY, key TEXT, data BLOB);
 """
+# what the facts kept in the index are computed by, besides the notes and the vocabulary
+_FACT_CODE = ("facts.py", "units.py")
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ class StatementIndex:
         self._notes: dict[str, tuple[str, str | None]] | None = None
         self._count: int | None = None
         self._idf: dict[str, float] = {}
+        self._fact_key: str | None = None
 
     def close(self) -> None:
         self.db.close()
@@ -241,6 +245,51 @@ class StatementIndex:
                 df = n
             cache[word] = math.log(n / (1 + df)) if df < n else 0.0
         return cache[word]
+
+    # ------------------------------------------------------------ each service's limit facts
+
+    def fact_key(self, vocab) -> str:
+        """What the limit facts of a service are made of: every note's SHA-256 and extractor
+        version (as the last sync found them in the store), the vocabulary, and the code that
+        merges facts (kg/facts.py, kg/units.py, by size and modification time)."""
+        if self._fact_key is None:
+            digest = hashlib.sha256(f"{INDEX_FORMAT}\n{getattr(vocab, 'digest', '')}\n".encode("utf-8"))
+            here = Path(__file__).parent
+            for name in _FACT_CODE:
+                try:
+                    st = (here / name).stat()
+                    digest.update(f"{name}:{st.st_size}:{st.st_mtime_ns}\n".encode("utf-8"))
+                except OSError:
+                    digest.update(f"{name}:?\n".encode("utf-8"))
+            for row in self.db.execute("SELECT iri, sha, version FROM notes ORDER BY iri"):
+                digest.update("\t".join(row).encode("utf-8") + b"\n")
+            self._fact_key = digest.hexdigest()[:32]
+        return self._fact_key
+
+    def limit_facts(self, store, vocab, service: str | None) -> list:
+        """kg.facts.limit_facts of one service (None: of every service), kept in the index under
+        fact_key: a question about a service already asked of the same notes reads its facts here,
+        not from the store. A fact kept here is the one the store gives, pickled."""
+        import pickle
+
+        from kg.facts import limit_facts
+
+        name = service if service is not None else "*"
+        key = self.fact_key(vocab)
+        try:
+            row = self.db.execute("SELECT data FROM facts WHERE service = ? AND key = ?", (name, key)).fetchone()
+            if row is not None:
+                return pickle.loads(row[0])
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            pass
+        facts = limit_facts(store, vocab, [service] if service is not None else None)
+        if self.path is not None:
+            try:
+                self.db.execute("INSERT OR REPLACE INTO facts(service, key, data) VALUES (?,?,?)",
+                                (name, key, pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)))
+            except sqlite3.Error:
+                pass        # a read-only cache: computed again next time
+        return facts
 
     def count(self) -> int:
         if self._count is None:

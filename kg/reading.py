@@ -104,12 +104,16 @@ class Reader:
         self.ranker = ranker or load_ranker()
         self.lexicon = lexicon or default_lexicon()
         self._index = None
+        self.keep_facts = True          # read limit facts kept in the statement index (False: the store's)
         self._spans: dict[str, tuple] = {}
         self._filler = {stem(w) for w in self.lexicon.cues.get("filler", ())}
 
     # ------------------------------------------------------------ entry point
 
     def answer(self, store, question: Question) -> Answer:
+        if question.kind == "limit" and self.keep_facts:
+            # the statement index also keeps each service's limit facts, for the graph's answer
+            self.graph.fact_source = self._open(store).limit_facts
         graph_answer = self.graph.answer(store, question)
         if question.kind != "limit":
             return graph_answer

@@ -228,3 +228,42 @@ def test_the_console_script_prints_what_typer_prints(bundled_db, args, tmp_path)
     err = "".join(line + "\n" for line in fast.stderr.splitlines() if not line.startswith("import time:"))
     assert (fast.returncode, fast.stdout, err) == (typer_run.exit_code, typer_run.stdout, typer_run.stderr)
     assert " typer\n" not in fast.stderr and fast.stdout + err
+
+
+# ------------------------------------------------------------ limit facts kept in the statement index
+
+def test_answers_with_facts_from_the_index_equal_answers_with_facts_from_the_store(bundled_db, vocab, own_cache):
+    """The graph's answer reads each service's limit facts from the index once they are kept
+    there; every answer (every fifth gold question, every one in CI) is the one the store gives."""
+    from cli import render
+    from kg.question import parse_question
+    from kg.reading import Reader
+
+    step = 1 if os.environ.get("CI") else 5
+    with open_store(bundled_db) as store:
+        for question in GOLD[::step]:
+            Reader(vocab).answer(store, parse_question(question))          # the first time fills the index
+            via_index = Reader(vocab).answer(store, parse_question(question))
+            plain = Reader(vocab)
+            plain.keep_facts = False
+            from_store = plain.answer(store, parse_question(question))
+            assert render.answer_json(via_index) == render.answer_json(from_store), question
+
+
+def test_kept_facts_are_read_again_when_a_note_changes(small_db, vocab, own_cache, tmp_path):
+    """Near miss: the same service asked after its note changed reads the store, not the kept facts."""
+    from kg.index import open_index
+    from kg.ingest import ingest_paths
+
+    sqs = next(iri for iri, c in vocab.services.items() if c.short == "SQS" or "SQS" in c.labels)
+    with open_store(small_db) as store:
+        index = open_index(store, vocab)
+        before = [f.quantity.text for f in index.limit_facts(store, vocab, sqs)]
+        index.close()
+    with open_store(small_db, write=True) as store:
+        ingest_paths(store, [_note(tmp_path, "# SQS\n- Messages are up to 1 MB in size\n")])
+    with open_store(small_db) as store:
+        index = open_index(store, vocab)
+        after = [f.quantity.text for f in index.limit_facts(store, vocab, sqs)]
+        index.close()
+    assert before != after and any("1 MB" in t for t in after)
