@@ -150,6 +150,7 @@ def comparable_slots(facts: list[LimitFact], vocab) -> dict[tuple, list[LimitFac
       exact percentages of its limit when it is the only value of that limit on its line (see _stated_alone), the line names its
       limit kind (see _names_its_limit), and when no note gives
       that limit two exact values (see _one_value_per_note).
+    - A note that gives a limit three values or more is left out of it (see _without_tables_of_variants).
     - A maximum or minimum whose attribute names no limit kind ("scales to 45 Gbps") is a value
       of the service's only kind of that qualifier and dimension, when there is exactly one
       (a count is not: what it counts is too often something else).
@@ -175,7 +176,32 @@ def comparable_slots(facts: list[LimitFact], vocab) -> dict[tuple, list[LimitFac
             if len(sole) == 1:
                 key = (f.service, next(iter(sole)), f.qualifier, f.quantity.dimension)
         slots.setdefault(key, []).append(f)
-    return {k: g for k, g in slots.items() if k[2] != "exact" or _one_value_per_note(g)}
+    out = {}
+    for k, g in slots.items():
+        if k[2] == "exact":
+            if _one_value_per_note(g):
+                out[k] = g
+        elif g := _without_tables_of_variants(g):
+            out[k] = g
+    return out
+
+
+def _without_tables_of_variants(group: list[LimitFact]) -> list[LimitFact]:
+    """The facts of a limit without the sources of a note that gives it three values or more:
+    such a note is a table of the limit's variants (one row per volume type, per tier) that
+    extraction did not tell apart, and another note's value would "disagree" with all its rows
+    but one."""
+    from dataclasses import replace
+
+    by_note: dict[str, set[float]] = {}
+    for f in group:
+        for s in f.sources:
+            by_note.setdefault(s.note, set()).add(round(f.quantity.canonical_value, 9))
+    tables = {n for n, v in by_note.items() if len(v) >= 3}
+    if not tables:
+        return group
+    kept = [replace(f, sources=[s for s in f.sources if s.note not in tables]) for f in group]
+    return [f for f in kept if f.sources]
 
 
 # the dimensions whose exact values are claims: a percentage stated plainly ("99.99% durability")
