@@ -7,7 +7,9 @@ a fixed set of `kg ask` questions and one `kg connect` are answered in this proc
 each backend, median of --runs; the first connect in the process is shown apart from the ones
 after it. The ingest ends by reading every integration into the cached graph that connect
 uses, so that read is part of the ingest time. Prints throughput and latency per size and backend, and how
-each grows: per-MB ingest cost and latency at N x against 1x (1.00 is linear for the cost).
+each grows: per-MB ingest cost and latency at N x against 1x (1.00 is linear for the cost). Each
+latency is also printed as a ratio to `python -c pass`, measured at the start of the run (these
+latencies are in-process, without Python's start; bench/latency.py times whole commands).
 kg's code is copied first, so both backends measure the same kg even if the checkout changes.
 
     python bench/scale.py                       # 1x and 10x
@@ -78,18 +80,18 @@ def median_ms(run, runs: int) -> float:
 
 
 def query_latency(db: str, runs: int, cache: Path) -> tuple[float, float, float]:
-    """Median ms of each question (a fresh Answerer each run, so nothing is cached), their
+    """Median ms of each question (a fresh Reader each run, as `kg ask` makes one), their
     median; the ms of the first connect in this process, and the median ms of those after it."""
-    from kg.answer import Answerer
     from kg.paths import connect
     from kg.question import parse_question
+    from kg.reading import Reader
     from kg.store import open_store
     from kg.vocab import default_vocabulary
 
     vocab = default_vocabulary()
     os.environ["XDG_CACHE_HOME"] = str(cache)          # the cache the ingest wrote
     with open_store(db) as store:
-        asks = [median_ms(lambda q=q: Answerer(vocab).answer(store, parse_question(q)), runs) for q in QUESTIONS]
+        asks = [median_ms(lambda q=q: Reader(vocab).answer(store, parse_question(q)), runs) for q in QUESTIONS]
         cold = median_ms(lambda: connect(store, vocab, *CONNECT), 1)
         warm = median_ms(lambda: connect(store, vocab, *CONNECT), runs)
     return statistics.median(asks), cold, warm
@@ -127,9 +129,11 @@ def main() -> None:
     rows: dict[tuple[str, int], dict] = {}
     version = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True,
                              check=False).stdout.strip()
-    print(f"kg {version or '(not a git checkout)'}, copied at start; {args.runs} runs per query, medians")
+    base = median_ms(lambda: subprocess.run([sys.executable, "-c", "pass"], check=True), max(args.runs, 5))
+    print(f"kg {version or '(not a git checkout)'}, copied at start; {args.runs} runs per query, medians; "
+          f"python -c pass {base:.1f} ms")
     print(f"{'size':>5} {'backend':<9} {'notes':>6} {'MB':>8} {'quads':>11} {'ingest s':>9} {'MB/s':>6} "
-          f"{'facts/s':>8} {'ask ms':>8} {'connect ms':>10} {'(first)':>10}", flush=True)
+          f"{'facts/s':>8} {'ask ms':>8} {'connect ms':>10} {'(first)':>10} {'ask x':>6} {'connect x':>9}", flush=True)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         snapshot(tmp)
@@ -142,7 +146,8 @@ def main() -> None:
                 r = rows[backend, size] = {**measure(backend, corpus, tmp, size, args.runs), "mb": nbytes / 1e6}
                 print(f"{size:>4}x {backend:<9} {r['notes']:>6} {r['mb']:>8.2f} {r['quads']:>11,} {r['seconds']:>9.1f} "
                       f"{r['mb'] / r['seconds']:>6.2f} {r['facts'] / r['seconds']:>8.0f} {r['ask_ms']:>8.1f} "
-                      f"{r['connect_ms']:>10.1f} {r['connect_cold_ms']:>10.1f}", flush=True)
+                      f"{r['connect_ms']:>10.1f} {r['connect_cold_ms']:>10.1f} {r['ask_ms'] / base:>6.1f} "
+                      f"{r['connect_ms'] / base:>9.1f}", flush=True)
             shutil.rmtree(corpus)
     base = min(args.sizes)
     print(f"\ngrowth against {base}x (per-MB ingest cost: 1.00 is linear; latencies as ratios)")
