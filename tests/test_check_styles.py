@@ -179,3 +179,21 @@ def test_the_cache_follows_the_store(tmp_path, vocab, monkeypatch):
     with open_store(db, write=True) as store:
         store.update('INSERT DATA { GRAPH <urn:hand> { <urn:x> <urn:p> "y" } }')
         assert store_fingerprint(store) is None
+
+
+def test_a_note_listing_three_variants_of_a_limit_is_left_out_of_it(tmp_path, vocab):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "types.md").write_text("# EBS volume types\n- gp3: up to 16,000 IOPS\n- io1: up to 64,000 IOPS\n"
+                                     "- io2: up to 256,000 IOPS\n")
+    (folder / "one.md").write_text("# EBS\n- A volume delivers up to 20,000 IOPS\n")
+    (folder / "two.md").write_text("# EBS in short\n- gp3 volumes reach up to 12,000 IOPS\n"
+                                   "- io2 volumes reach up to 256,000 IOPS\n")
+    with open_store(tmp_path / "store", write=True) as store:
+        ingest_paths(store, [folder])
+    with open_store(tmp_path / "store") as store:
+        report = check_graph(store, vocab, shapes=False)
+    # types.md's three rows are variants; two.md's two values still stand against one.md's
+    iops = _finding(report, "Amazon Elastic Block Store", "IOPS")
+    assert {n for n, _ in _lines(iops)} == {"one.md", "two.md"}
+    assert _values(iops) == {"12,000", "20,000", "256,000"}
