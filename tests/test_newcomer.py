@@ -1,0 +1,317 @@
+"""A newcomer's session (issue 12), the parts tests/test_safety.py leaves out: every listed note
+extension, sockets and devices among the notes, a pipe as an export target, a lock released while
+kg waits, an interrupted `kg ingest` into a new store, forgetting the bundled notes, a store folder
+given as the notes, an old store without its completion marker, and the README's pictures."""
+
+import json
+import os
+import pty
+import re
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.app import app
+from kg.facts import graph_stats
+from kg.store import STORE_MARKER, open_store
+
+from conftest import N001, N004, NOTES, ROOT
+
+runner = CliRunner()
+SQS = "# SQS\n- Messages are up to 256 KB in size\n"
+
+
+def kg(*args, env=None, **kwargs):
+    """Run the real console entry point in another process."""
+    kwargs.setdefault("capture_output", True)
+    return subprocess.run([sys.executable, "-m", "cli", *map(str, args)], text=True, cwd=ROOT,
+                          env=env or os.environ.copy(), **kwargs)
+
+
+def home_env(tmp_path) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "KG_DB"}
+    env.update(HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "home" / "data"),
+               XDG_CACHE_HOME=str(tmp_path / "home" / "cache"))
+    return env
+
+
+def stats(db):
+    with open_store(db) as store:
+        return graph_stats(store)
+
+
+def on_terminal(args, stream: str, env=None) -> tuple[int, str, str]:
+    """Run kg with `stream` ("stdout" or "stderr") on a pseudo-terminal; (status, pipe text, terminal text)."""
+    leader, follower = pty.openpty()
+    other = "stderr" if stream == "stdout" else "stdout"
+    proc = subprocess.Popen([sys.executable, "-m", "cli", *map(str, args)], cwd=ROOT, env=env or os.environ.copy(),
+                            **{stream: follower, other: subprocess.PIPE})
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:         # the terminal's other end closed
+            break
+        if not chunk:
+            break
+        seen += chunk
+    piped = getattr(proc, other).read()
+    proc.wait(timeout=120)
+    os.close(leader)
+    return proc.returncode, piped.decode(errors="replace"), seen.decode(errors="replace")
+
+
+# ---------------------------------------------------------------- what a note is
+
+NOTE_EXTENSIONS = ["md", "markdown", "txt", "text", "org", "rst", "adoc", "csv", "tsv", "html"]
+
+
+def test_every_extension_the_readme_lists_is_a_note_and_other_files_are_not(tmp_path):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for ext in NOTE_EXTENSIONS:
+        (folder / f"sqs.{ext}").write_text(SQS, encoding="utf-8")
+    (folder / "NOTES").write_text(SQS, encoding="utf-8")             # no extension, text inside
+    for name in ("diagram.png", "scan.pdf", "Board.canvas", "data.json", "report.docx"):   # near misses
+        (folder / name).write_bytes(b"SQS messages are up to 256 KB\n")
+    result = runner.invoke(app, ["ingest", str(folder), "--db", str(tmp_path / "db"), "--json"])
+    assert result.exit_code == 0 and result.stderr == "", result.output
+    report = json.loads(result.stdout)
+    assert sorted(Path(p).name for p in report["added"]) == sorted([*(f"sqs.{e}" for e in NOTE_EXTENSIONS), "NOTES"])
+    assert report["ignored"] == 5
+
+
+def test_sockets_and_devices_among_the_notes_are_skipped_with_a_warning(tmp_path):
+    folder = tmp_path / "n"
+    folder.mkdir()
+    (folder / "sqs.md").write_text(SQS, encoding="utf-8")
+    os.mknod(folder / "null.md", stat.S_IFCHR | 0o666, os.makedev(1, 3))      # a copy of /dev/null
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(folder / "sock.md"))
+    try:
+        done = kg("ingest", folder, "--db", tmp_path / "db", timeout=120)
+    finally:
+        listener.close()
+    assert done.returncode == 4 and "Traceback" not in done.stderr, done.stderr
+    assert f"Warning: skipped {folder / 'null.md'}: a device" in done.stderr
+    assert f"Warning: skipped {folder / 'sock.md'}: a socket" in done.stderr
+    assert stats(tmp_path / "db")["notes"] == 1
+
+
+@pytest.mark.xfail(strict=True, reason="kg/ingest.py discover() checks is_store_folder only for sub-folders, "
+                   "not for a root given on the command line: `kg ingest --db B A` with A a kg store reads "
+                   "A's CURRENT, IDENTITY, LOCK, LOG and OPTIONS-* files as notes")
+def test_a_store_folder_given_as_the_notes_is_not_read_as_notes(tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "sqs.md").write_text(SQS, encoding="utf-8")
+    old = tmp_path / "old"
+    assert runner.invoke(app, ["ingest", str(notes), "--db", str(old)]).exit_code == 0
+    result = runner.invoke(app, ["ingest", str(old), "--db", str(tmp_path / "db"), "--json"])
+    assert "Traceback" not in result.output
+    added = json.loads(result.stdout)["added"] if result.exit_code in (0, 4) else []
+    assert added == [], added                      # CURRENT, LOG, IDENTITY... are kg's own files
+
+
+# ---------------------------------------------------------------- exports write regular files only
+
+def test_an_export_into_a_named_pipe_is_refused_without_opening_it(bundled_db, tmp_path):
+    pipe = tmp_path / "graph.ttl"
+    os.mkfifo(pipe)
+    done = kg("export", "-o", pipe, "--force", "--service", "SQS", "--db", bundled_db, timeout=120)
+    assert (done.returncode, done.stdout) == (1, ""), done.stderr
+    assert done.stderr == f"Error: {pipe} is a named pipe, not a regular file; kg writes only regular files.\n"
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+
+
+def test_jsonld_without_a_hyphen_is_accepted(bundled_db):
+    import rdflib
+
+    result = runner.invoke(app, ["export", "-f", "jsonld", "--service", "SQS", "--db", str(bundled_db)])
+    assert result.exit_code == 0, result.output
+    assert len(rdflib.Dataset().parse(data=result.stdout_bytes, format="json-ld")) > 100
+
+
+@pytest.mark.parametrize("args", [["connect", "SNS", "SQS", "-f", "png"], ["export", "-f", "anki", "--service", "SQS"]])
+def test_binary_drawings_and_decks_are_refused_on_a_terminal_and_piped_elsewhere(bundled_db, args):
+    code, err, seen = on_terminal([*args, "--db", bundled_db], "stdout")
+    assert (code, seen) == (2, ""), err
+    assert err.startswith("Error: ") and "binary" in err and err.count("\n") == 1
+    piped = subprocess.run([sys.executable, "-m", "cli", *args, "--db", str(bundled_db)], capture_output=True,
+                           cwd=ROOT, timeout=120)
+    assert piped.returncode == 0 and piped.stdout[:4] in (b"\x89PNG", b"PK\x03\x04")
+
+
+# ---------------------------------------------------------------- a lock that is let go
+
+HOLD = """
+import sys, time
+from kg.store import open_store
+with open_store(sys.argv[1], write=True):
+    print("held", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+def test_a_reader_waits_for_a_writer_says_so_with_progress_and_then_answers(tmp_path):
+    db = tmp_path / "db"
+    (tmp_path / "n.md").write_text(SQS, encoding="utf-8")
+    assert runner.invoke(app, ["ingest", str(tmp_path / "n.md"), "--db", str(db)]).exit_code == 0
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(db), "3"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        code, out, err = on_terminal(["stats", "--json", "--db", db], "stderr")
+    finally:
+        holder.wait(timeout=60)
+    assert code == 0 and json.loads(out)["notes"] == 1, err
+    assert "Traceback" not in err
+    first = err.splitlines()[0]
+    assert first.startswith(f"Waiting for the store {db}: it is in use by pid {holder.pid} (")
+    assert "kg waits up to 30 s (KG_LOCK_TIMEOUT)" in first
+    assert re.search(r"\r  waited [1-9]\d* s \.\.\.", err)        # the progress line, on a terminal
+
+
+def test_an_interrupted_ingest_into_a_new_store_keeps_nothing(tmp_path):
+    db = tmp_path / "db"
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "ingest", str(NOTES), "--db", str(db)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".db.building-*")) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("the ingest finished before the signal")
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    assert "Interrupted" in err and err.count("\n") == 1
+    assert not db.exists() and not list(tmp_path.glob(".db.building-*"))
+    again = runner.invoke(app, ["stats", "--db", str(db)])
+    assert again.exit_code == 1 and "There is no kg store" in again.stderr
+
+
+# ---------------------------------------------------------------- the bundled notes
+
+def test_notes_lists_the_bundled_notes_with_their_dates_and_forget_removes_one_or_all(tmp_path):
+    db = str(tmp_path / "db")
+    assert runner.invoke(app, ["ingest", "--db", db]).exit_code == 0          # the bundled notes
+    listed = json.loads(runner.invoke(app, ["notes", "--db", db, "--json"]).stdout)
+    assert len(listed) == 5 and {n["root"] for n in listed} == {"bundled:"}
+    dates = {Path(n["path"]).name: n["date"] for n in listed}
+    assert dates[N001] == "2022-11-02" and dates[N004] is None   # 001 is dated in its text; 004 is not
+    one = next(n["path"] for n in listed if n["path"].endswith(N004))
+    gone = runner.invoke(app, ["forget", one, "--db", db])
+    assert gone.exit_code == 0 and gone.stdout.startswith("Forgot 1 note"), gone.output
+    rest = runner.invoke(app, ["forget", "bundled:", "--db", db])
+    assert rest.exit_code == 0 and rest.stdout.startswith("Forgot 4 notes"), rest.output
+    assert stats(db)["notes"] == 0
+    again = runner.invoke(app, ["forget", "bundled:", "--db", db])
+    assert again.exit_code == 1 and "kg notes" in again.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="cli/ask.py ensure_ingested takes any folder with CURRENT for a finished "
+                   "store and never reads kg-store.json: a default store half-built by an older kg (4 of the 5 "
+                   "bundled notes, no marker) is kept for good and `kg ask 'lambda max memory'` misses 10,240 MB")
+def test_an_old_default_store_without_its_marker_is_finished_and_says_so(tmp_path):
+    env = home_env(tmp_path)
+    assert kg("stats", env=env, timeout=300).returncode == 0                 # first use builds it
+    store = tmp_path / "home" / "data" / "kg" / "store"
+    path = next(n["path"] for n in json.loads(kg("notes", "--json", env=env).stdout) if n["path"].endswith(N004))
+    assert kg("forget", path, env=env).returncode == 0
+    (store / STORE_MARKER).unlink()          # what an older kg's interrupted first use left behind
+    done = kg("ask", "lambda max memory", env=env, timeout=300)
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert done.stderr.strip(), "nothing said about the unfinished store"
+    assert "10,240 MB" in done.stdout
+
+
+def test_an_older_store_without_the_marker_is_still_read(tmp_path):
+    """A store written by `kg ingest --db` before the marker existed stays usable."""
+    db = tmp_path / "db"
+    (tmp_path / "n.md").write_text(SQS, encoding="utf-8")
+    assert runner.invoke(app, ["ingest", str(tmp_path / "n.md"), "--db", str(db)]).exit_code == 0
+    (db / STORE_MARKER).unlink()
+    for command in (["stats", "--json"], ["ingest", str(tmp_path / "n.md")]):
+        result = runner.invoke(app, [*command, "--db", str(db)])
+        assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    assert stats(db)["notes"] == 1
+
+
+# ---------------------------------------------------------------- conventions
+
+def test_sparql_service_is_refused_in_any_case(bundled_db):
+    query = "select * where { service <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    result = runner.invoke(app, ["sparql", query, "--db", str(bundled_db)])
+    assert (result.exit_code, result.stdout) == (1, "") and "--allow-service" in result.stderr
+
+
+def test_version_and_short_help_through_the_console_entry_point():
+    from importlib.metadata import version
+
+    assert kg("--version").stdout == f"kg {version('kg')}\n"
+    assert kg("-h").stdout == kg("--help").stdout and "Usage: kg" in kg("-h").stdout
+    assert kg("ask", "-h").stdout == kg("ask", "--help").stdout       # kg ask runs without Typer when it can
+
+
+# ---------------------------------------------------------------- the README's pictures
+
+def _readme_pictures() -> list[tuple[str, list[str]]]:
+    """(image under docs/, the kg export arguments written above it) for each SVG the README draws."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = []
+    for line in text.split("## Diagrams", 1)[1].split("\n## ", 1)[0].splitlines():
+        for command in re.findall(r"kg export -o (docs/\S+\.svg)([^#\n]*)", line):
+            found.append((command[0], command[1].split()))
+    return found
+
+
+def _svg_content(svg: str) -> tuple[set, set, list]:
+    """What an SVG shows, whatever Graphviz's layout: its nodes, edges and texts (the relations
+    of one edge in any order: see test_an_export_does_not_depend_on_the_hash_seed)."""
+    nodes = set(re.findall(r'class="node">\s*<title>(.*?)</title>', svg))
+    edges = set(re.findall(r'class="edge">\s*<title>(.*?)</title>', svg))
+    return nodes, edges, sorted(t.rstrip(",") for t in re.findall(r"<text[^>]*>(.*?)</text>", svg))
+
+
+def test_the_readme_names_the_command_of_each_picture():
+    pictures = dict(_readme_pictures())
+    assert set(pictures) == {"docs/sqs-sns-lambda.svg", "docs/overview.svg"}
+    for image in pictures:
+        assert (ROOT / image).is_file() and (ROOT / image.replace(".svg", ".png")).is_file()
+
+
+@pytest.mark.parametrize("image", ["docs/overview.svg"])       # docs/sqs-sns-lambda.svg: see the hash-seed test
+def test_a_readme_picture_is_what_its_command_draws_today(bundled_db, tmp_path, image):
+    import shutil
+
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz is not installed")
+    args = dict(_readme_pictures())[image]
+    out = tmp_path / "drawn.svg"
+    result = runner.invoke(app, ["export", "-o", str(out), *args, "--db", str(bundled_db)])
+    assert result.exit_code == 0, result.output
+    assert _svg_content(out.read_text(encoding="utf-8")) == _svg_content((ROOT / image).read_text(encoding="utf-8"))
+
+
+@pytest.mark.xfail(strict=True, reason="what a diagram shows follows Python's string hashing: kg/export.py "
+                   "_edges/_pair_edges keep relations in the integration graph's edge order (PYTHONHASHSEED=1: ALB -> "
+                   "Lambda 'writes to, triggers'; 3: 'triggers, writes to'), and ties among a service's best-attested "
+                   "12 neighbours are broken the same way (--service SQS --service SNS --service Lambda draws SQS FIFO "
+                   "queues with seed 2, SQS dead-letter queues with seed 3), so docs/sqs-sns-lambda.* cannot be what "
+                   "its command draws")
+@pytest.mark.parametrize("args,seeds", [([], ("1", "3")),
+                                        (["--service", "SQS", "--service", "SNS", "--service", "Lambda", "--limits"],
+                                         ("2", "3"))])
+def test_an_export_does_not_depend_on_the_hash_seed(bundled_db, args, seeds):
+    drawn = [kg("export", "-f", "dot", *args, "--db", bundled_db, env=dict(os.environ, PYTHONHASHSEED=seed),
+                timeout=120) for seed in seeds]
+    assert all(d.returncode == 0 for d in drawn)
+    assert drawn[0].stdout == drawn[1].stdout
