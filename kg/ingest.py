@@ -219,7 +219,7 @@ def ingest_paths(store: EmbeddedStore, paths: list[Path], *, progress: Progress 
             continue
         work.append(_Note(path, iri, sha, _root_name(root), text))
     done = len(files) - len(work)
-    for note, (triples, limits, integrations) in zip(work, _extractions(work, vocab, version)):
+    for note, (triples, limits, integrations) in _extractions(work, vocab, version):
         done += 1
         if progress:
             progress(done, len(files), str(note.path))
@@ -227,6 +227,9 @@ def ingest_paths(store: EmbeddedStore, paths: list[Path], *, progress: Progress 
         report.limits += limits
         report.integrations += integrations
         (report.updated if note.iri in stored else report.added).append(str(note.path))
+    order = {str(note.path): k for k, note in enumerate(work)}      # workers finish in any order
+    report.added.sort(key=order.__getitem__)
+    report.updated.sort(key=order.__getitem__)
     # notes no longer found under a folder ingested again; notes of other roots are left alone
     present = {note_iri(p) for p, _root in files}
     folders = [p.resolve() for p in paths if p.is_dir()]
@@ -281,7 +284,7 @@ class _Note:
 # this many characters: forking and sending the triples back cost about 20 ms a worker, which
 # the five bundled notes (445 KB, 1.7 s of extraction on one core) repay many times over.
 PARALLEL_CHARS = 64 * 1024
-_worker: tuple[Extractor, str] | None = None        # (extractor, version) of a worker process
+_worker: tuple[Extractor, str, list] | None = None     # (extractor, version, notes) a worker inherits
 
 
 def _extract_note(note: _Note, extractor: Extractor, version: str) -> tuple[list[str], int, int]:
@@ -291,9 +294,10 @@ def _extract_note(note: _Note, extractor: Extractor, version: str) -> tuple[list
     return triples, len(extraction.limits), len(extraction.integrations)
 
 
-def _in_worker(note: _Note) -> tuple[list[str], int, int]:
+def _in_worker(k: int) -> tuple[int, tuple[list[str], int, int]]:
     assert _worker is not None
-    return _extract_note(note, *_worker)
+    extractor, version, work = _worker
+    return k, _extract_note(work[k], extractor, version)
 
 
 def _quiet_worker() -> None:
@@ -304,11 +308,13 @@ def _quiet_worker() -> None:
 
 
 def _extractions(work: list[_Note], vocab: Vocabulary, version: str):
-    """Each note's extraction, in the order of `work`: in worker processes when there is much to do.
+    """Yield (note, its extraction) for each note of `work`: in worker processes when there is much to do.
 
-    Workers are forked, so they share the parent's vocabulary and compiled patterns without
-    loading them again; results come back in order, so the store is written exactly as one
-    process would write it (tests/test_ingest_paths.py compares the two).
+    Workers are forked, so they share the parent's vocabulary, compiled patterns and the notes'
+    text without loading or sending them again; the largest notes go first, so that one long
+    note does not keep a worker busy after the others are done, and results come as they are
+    ready. The store holds the same quads in whatever order notes are written
+    (tests/test_ingest_paths.py compares them).
     """
     global _worker
     if not work:
@@ -317,14 +323,16 @@ def _extractions(work: list[_Note], vocab: Vocabulary, version: str):
     workers = min(_worker_count(), len(work))
     if workers < 2 or sum(len(n.text) for n in work) < PARALLEL_CHARS or not _can_fork():
         for note in work:
-            yield _extract_note(note, extractor, version)
+            yield note, _extract_note(note, extractor, version)
         return
     import multiprocessing
 
-    _worker = (extractor, version)
+    _worker = (extractor, version, work)
+    largest_first = sorted(range(len(work)), key=lambda k: -len(work[k].text))
     pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker)
     try:
-        yield from pool.imap(_in_worker, work, chunksize=1)
+        for k, result in pool.imap_unordered(_in_worker, largest_first, chunksize=1):
+            yield work[k], result
         pool.close()
     finally:
         pool.terminate()
