@@ -1,7 +1,11 @@
 """Where the notes disagree, and whether the graph is well formed.
 
-Value conflicts among limits, polarity conflicts among statements, and SHACL validation of the
-stored graph against ontology/shapes.ttl with pySHACL.
+Value conflicts among limits (compared by meaning: comparable_slots), yes/no conflicts among
+capabilities, "... by default" lines and integrations, two values of a single-valued setting,
+and SHACL validation of the stored graph against ontology/shapes.ttl (as SPARQL, kg/shapes.py).
+Which claim is stale is read from the notes' evidence (stale_evidence). What check reads is
+cached with the store's fingerprint (check_inputs), so an unchanged store is checked in a
+fraction of a second.
 """
 
 from __future__ import annotations
