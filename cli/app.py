@@ -282,21 +282,14 @@ def connect(
             raise typer.Exit(code=status)
         return
     from kg.export import choose_format
-    from kg.paths import connect as find_connection
-    from kg.vocab import default_vocabulary
 
-    from cli.ask import ensure_ingested, open_db
     from cli.output import check_target
+    from cli.reads import connection
 
     check_target(output)
     drawing = choose_format(output, fmt, kinds=("diagram",), command="connect", default="svg")
     _refuse_binary_to_terminal(drawing, output)
-    ensure_ingested(db)
-    vocab = default_vocabulary()
-    with open_db(db) as store:
-        result = find_connection(store, vocab, source, target, max_hops=max_hops)
-    if result.error is not None and not as_json:
-        raise result.error
+    result, vocab = connection(source, target, db, as_json, max_hops)
     from kg.export import export_diagram, path_graph
 
     from cli.output import write_output

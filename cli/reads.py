@@ -40,16 +40,15 @@ def describe_output(service: str, db: str | None, as_json: bool) -> str:
     return render.card_json(card, labels) if as_json else render.card_text(card, labels)
 
 
-def connect_output(source: str, target: str, db: str | None, as_json: bool, max_hops: int = 3) -> tuple[int, str]:
-    """(exit status, what `kg connect SOURCE TARGET` prints): 1 when a name matches no service.
+def connection(source: str, target: str, db: str | None, as_json: bool, max_hops: int = 3):
+    """(the paths `kg connect SOURCE TARGET` finds, the vocabulary), the graph built first if need be.
 
     Raises:
-        UnknownService: a name matches no service, in text form (JSON says so in its status).
+        UnknownService: a name matches no service, unless `as_json` (JSON says so in its status).
     """
     from kg.paths import connect as find_connection
     from kg.vocab import default_vocabulary
 
-    from cli import render
     from cli.ask import ensure_ingested, open_db
 
     ensure_ingested(db)
@@ -58,5 +57,17 @@ def connect_output(source: str, target: str, db: str | None, as_json: bool, max_
         result = find_connection(store, vocab, source, target, max_hops=max_hops)
     if result.error is not None and not as_json:
         raise result.error
+    return result, vocab
+
+
+def connect_output(source: str, target: str, db: str | None, as_json: bool, max_hops: int = 3) -> tuple[int, str]:
+    """(exit status, what `kg connect SOURCE TARGET` prints): 1 when a name matches no service.
+
+    Raises:
+        UnknownService: a name matches no service, in text form (JSON says so in its status).
+    """
+    from cli import render
+
+    result, vocab = connection(source, target, db, as_json, max_hops)
     text = render.to_json(render.connection_dict(result, vocab)) if as_json else render.connection_text(result, vocab)
     return (1 if result.status == "unknown_service" else 0), text
