@@ -1,7 +1,8 @@
 """Files and folders -> the store: re-extract what changed, drop what was deleted.
 
 Each note's named graph is replaced in one SPARQL update (one transaction), so an interrupted
-ingest leaves every note either as it was or fully replaced.
+ingest leaves every note either as it was or fully replaced; a new store is bulk-loaded in a
+temporary folder renamed into place when complete (kg.store.build_store), so it is whole or absent.
 """
 
 from __future__ import annotations

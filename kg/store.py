@@ -349,8 +349,8 @@ class _BulkLoader:
             error, self._error = self._error, None
             raise error
 
-    def add(self, graph: str, ntriples: Iterator[str] | list[str]) -> int:
-        """Queue one named graph's triples (N-Triples lines); return the bytes queued."""
+    def add(self, graph: str, ntriples: Iterator[str] | list[str]) -> None:
+        """Queue one named graph's triples (N-Triples lines)."""
         self._raise()
         g = f" <{graph}> .\n"
         text = "".join(line[:-1].rstrip() + g for line in ntriples if line)
@@ -358,7 +358,6 @@ class _BulkLoader:
         self._size += len(text)
         if self._size >= BULK_BYTES:
             self._send()
-        return len(text)
 
     def _send(self) -> None:
         if self._parts:
@@ -427,6 +426,10 @@ class EmbeddedStore:
                 raise StoreLocked(self.location, lock_timeout) from None
             raise StoreDamaged(self.location, damage_reason(message)) from None
 
+    def _write_failed(self, error: Exception) -> StoreWriteFailed:
+        """The one-line error for a write the store refused (its first line, at most 200 characters)."""
+        return StoreWriteFailed(self.location, str(error).split("\n")[0][:200])
+
     def begin_bulk(self) -> None:
         """Write new graphs with the bulk loader from now on (see _BulkLoader); a read waits for it.
 
@@ -442,7 +445,7 @@ class EmbeddedStore:
             try:
                 bulk.finish()
             except (OSError, SyntaxError, ValueError, RuntimeError) as error:
-                raise StoreWriteFailed(self.location, str(error).split("\n")[0][:200]) from None
+                raise self._write_failed(error) from None
 
     def abandon(self) -> None:
         """Stop a bulk load without writing what has not started (the build is being thrown away)."""
@@ -522,13 +525,14 @@ class EmbeddedStore:
         try:
             self._store.update(sparql)
         except (OSError, SyntaxError, ValueError, RuntimeError) as error:
-            raise StoreWriteFailed(self.location, str(error).split("\n")[0][:200]) from None
+            raise self._write_failed(error) from None
 
     def replace_graph(self, graph: str, ntriples: Iterator[str] | list[str], *, exists: bool = True) -> None:
         """Replace one named graph's content atomically: readers see the old graph or the new one.
 
-        A graph that does not exist yet is written by one transactional load; an existing one
-        is dropped and rewritten by one SPARQL update, which Oxigraph runs as one transaction.
+        A graph that does not exist yet is written by one transactional load (in a store being
+        built, see begin_bulk, it is queued for the bulk loader); an existing one is dropped and
+        rewritten by one SPARQL update, which Oxigraph runs as one transaction.
         """
         if self._bulk_mode and not exists:
             try:
@@ -537,7 +541,7 @@ class EmbeddedStore:
                 self._bulk.add(graph, ntriples)
             except (OSError, SyntaxError, ValueError, RuntimeError) as error:
                 self._bulk = None
-                raise StoreWriteFailed(self.location, str(error).split("\n")[0][:200]) from None
+                raise self._write_failed(error) from None
             return
         self._settle()
         body = "\n".join(ntriples)
@@ -551,7 +555,7 @@ class EmbeddedStore:
             try:
                 self._store.load(body.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
             except (OSError, SyntaxError, ValueError, RuntimeError) as error:
-                raise StoreWriteFailed(self.location, str(error).split("\n")[0][:200]) from None
+                raise self._write_failed(error) from None
         # Flush to disk every few MB: RocksDB's memtables otherwise grew ~13 MB per note (720 MiB
         # peak at 10x the bundled corpus), while a flush per note cost 20 ms each on 10,000 notes.
         self._pending += len(body)
@@ -560,7 +564,7 @@ class EmbeddedStore:
             try:
                 self._store.flush()
             except OSError as error:
-                raise StoreWriteFailed(self.location, str(error).split("\n")[0][:200]) from None
+                raise self._write_failed(error) from None
 
     def drop_graph(self, graph: str) -> None:
         self.update(f"DROP SILENT GRAPH {sparql_iri(graph)}")
