@@ -49,12 +49,20 @@ def _fast_ask(argv: list[str]) -> int | None:
     words, db, as_json = plain
     if not words or ("-" in words and len(words) > 1):
         return None
-    from cli.ask import error_exit_code, error_line, run_ask
+    from cli.ask import run_ask
+
+    return _reported(lambda: run_ask(" ".join(words), db, as_json), "Interrupted.")
+
+
+def _reported(run, interrupted: str) -> int:
+    """Run a command without Typer and return its exit status: Ctrl-C says `interrupted` (130), and
+    kg's errors are the one line and exit code the Typer app gives them."""
+    from cli.ask import error_exit_code, error_line
 
     try:
-        return run_ask(" ".join(words), db, as_json)
+        return run()
     except KeyboardInterrupt:
-        sys.stderr.write("Interrupted.\n")
+        sys.stderr.write(interrupted + "\n")
         return 130
     except Exception as error:
         from kg.errors import KgError       # imported only when needed: a cached answer needs no kg module
@@ -79,9 +87,8 @@ def _fast_read(argv: list[str]) -> int | None:
         return None
     words, db, as_json = plain
     from cli import reads
-    from cli.ask import error_exit_code, error_line
 
-    try:
+    def run() -> int:
         status = 0
         if argv[0] == "stats":
             text = reads.stats_output(db, as_json)
@@ -91,16 +98,8 @@ def _fast_read(argv: list[str]) -> int | None:
             status, text = reads.connect_output(words[0], words[1], db, as_json)
         sys.stdout.write(text + "\n")
         return status
-    except KeyboardInterrupt:
-        sys.stderr.write("Interrupted; the store keeps every note that was fully written.\n")
-        return 130
-    except Exception as error:
-        from kg.errors import KgError
 
-        if not isinstance(error, KgError):
-            raise
-        sys.stderr.write(error_line(error) + "\n")
-        return error_exit_code(error)
+    return _reported(run, "Interrupted; the store keeps every note that was fully written.")
 
 
 def main() -> None:
