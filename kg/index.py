@@ -101,7 +101,8 @@ class StatementIndex:
         """Drop what is derived from the rows (note paths, the statement count, idf): after a sync."""
         self._notes: dict[str, tuple[str, str | None]] | None = None
         self._count: int | None = None
-        self._idf: dict[str, float] = {}
+        self._df: dict[str, int] = {}
+        self._terms: list[str] | None = None
         self._fact_key: str | None = None
 
     def close(self) -> None:
@@ -230,21 +231,43 @@ class StatementIndex:
                            frozenset(about[i][0]), frozenset(about[i][1])))
         return out
 
+    def frequency(self, word: str) -> int:
+        """How many statements hold `word` (its stem); every statement for a word FTS cannot search."""
+        cache = self._df
+        if word not in cache:
+            term = _fts_word(word)
+            try:
+                cache[word] = self.db.execute("SELECT COUNT(*) FROM fts WHERE fts MATCH ?",
+                                              (f'"{term}"',)).fetchone()[0] if term else self.count()
+            except sqlite3.OperationalError:
+                cache[word] = self.count()
+        return cache[word]
+
+    def spelled_like(self, word: str, cutoff: float = 80.0) -> bool:
+        """Does some indexed word look like `word` misspelt ("wating": "wait")? The index keeps
+        Porter stems, so a typed word is compared with the stems of the notes' words."""
+        if self._terms is None:
+            try:
+                self.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.terms USING fts5vocab(main, fts, 'row')")
+                self._terms = [t for (t,) in self.db.execute("SELECT term FROM temp.terms") if len(t) >= 3]
+            except sqlite3.Error:
+                self._terms = []
+        from rapidfuzz import fuzz, process
+
+        word = word.lower()
+        if process.extractOne(word, self._terms, scorer=fuzz.ratio, score_cutoff=cutoff) is not None:
+            return True
+        # a stem is a word cut short ("retent"): the typed word cut as short is compared with it
+        return any(fuzz.ratio(word[:len(t)], t) >= cutoff for t in self._terms
+                   if len(t) >= 4 and t[0] == word[0] and len(word) - 3 <= len(t) < len(word))
+
     def idf(self, word: str) -> float:
         """log(N / (1 + statements holding `word`)): how much a word tells statements apart."""
         import math
 
-        cache = self._idf
-        if word not in cache:
-            term = _fts_word(word)
-            n = max(self.count(), 1)
-            try:
-                df = self.db.execute("SELECT COUNT(*) FROM fts WHERE fts MATCH ?", (f'"{term}"',)).fetchone()[0] \
-                    if term else n
-            except sqlite3.OperationalError:
-                df = n
-            cache[word] = math.log(n / (1 + df)) if df < n else 0.0
-        return cache[word]
+        n = max(self.count(), 1)
+        df = self.frequency(word)
+        return math.log(n / (1 + df)) if df < n else 0.0
 
     # ------------------------------------------------------------ each service's limit facts
 

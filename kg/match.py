@@ -81,6 +81,34 @@ must i me my we our you your they them their there here much many long big large
 minimum default limit limits value values number amount per much about does get set using use via""".split())
 
 
+def is_misspelling(typed: str, label: str) -> bool:
+    """Is `typed` the label `label` misspelt, rather than another word or a word short?
+
+    A fuzzy match stands for a typo: characters wrong inside the words, never a word added or
+    dropped ("managed" is not "Managed AD", "cloud" not "Cloud9": the typed text, spaces
+    aside, is where the label starts or ends) nor a word replaced ("security have" is not
+    "Security Lake": written in as many words, each typed word must be like its label word, or
+    shortened from it: "Key Mgmt Service").
+    """
+    a, b = typed.replace(" ", ""), label.replace(" ", "")
+    if a != b and (b.startswith(a) or b.endswith(a) or a.startswith(b) or a.endswith(b)):
+        return False
+    words, label_words = typed.split(), label.split()
+    if len(words) == len(label_words) > 1:
+        from rapidfuzz import fuzz
+
+        return all(x == y or fuzz.ratio(x, y) >= 75 or _shortened(x, y) for x, y in zip(words, label_words))
+    return True
+
+
+def _shortened(short: str, word: str) -> bool:
+    """Is `short` `word` abbreviated: its first letter, then some of its letters in order ("mgmt")?"""
+    if len(short) < 3 or len(short) >= len(word) or short[0] != word[0]:
+        return False
+    rest = iter(word[1:])
+    return all(ch in rest for ch in short[1:])
+
+
 @dataclass(frozen=True)
 class NameHit:
     """A service named in a question: which words, which concept, how sure."""
@@ -151,7 +179,7 @@ def find_service_names(words: tuple[str, ...], vocab: Vocabulary, *, avoid: set[
             if long_labels is None:
                 long_labels = [k for k in index if len(k) >= 5]
             best = process.extractOne(key, long_labels, scorer=fuzz.ratio, score_cutoff=84)
-            if best is not None and abs(len(best[0]) - len(key)) <= 3:
+            if best is not None and abs(len(best[0]) - len(key)) <= 3 and is_misspelling(key, best[0]):
                 hits.append(NameHit(index[best[0]], i, i + n, float(best[1]), " ".join(span)))
                 taken[i:i + n] = [True] * n
     hits.sort(key=lambda h: h.start)

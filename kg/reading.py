@@ -68,6 +68,8 @@ class Analysis:
     idf: dict[str, float] = field(default_factory=dict)  # attribute stem -> its idf in the statements
     content: dict[str, float] = field(default_factory=dict)  # every content word's stem (services too) -> idf
     unknown: str | None = None          # its rarest word kg knows nothing of ("kafka" in "kafka retention")
+    unheard: bool = False               # and no statement of the notes holds that word
+    alone: bool = False                 # and it is the only word of the question kg knows nothing of
 
 
 @dataclass
@@ -141,6 +143,9 @@ class Reader:
         analysis.content = {stem(w): index.idf(w) for w in terms}
         leftover = self.graph._leftover(question)
         analysis.unknown = max(leftover, key=lambda w: (index.idf(w), w)) if leftover else None
+        analysis.alone = len(leftover) == 1
+        analysis.unheard = bool(analysis.unknown) and index.frequency(analysis.unknown) == 0 and \
+            not index.spelled_like(analysis.unknown)
         for rank, h in enumerate(hits):
             out.extend(self._read(analysis, h, rank, best_bm25))
         graph = self._graph_candidates(analysis, graph_answer, hits)
@@ -435,8 +440,11 @@ class Reader:
     def decide(self, a: Analysis, cands: list[Candidate], graph_answer: Answer) -> Answer:
         """The best candidate; "nil" first means the notes do not say."""
         q = a.question
-        if graph_answer.unknown_service and not self._names_the_unknown(a, cands[0] if cands else None):
-            return graph_answer         # "kafka retention": no note names that service; say so
+        if graph_answer.unknown_service and a.alone and (
+                a.unheard or not self._names_the_unknown(a, cands[0] if cands else None)):
+            # "kafka retention": the one word kg does not know is what the question is about; no
+            # note holds it (nor a word like it), or the best line is about something else
+            return graph_answer
         read_range = bool(cands) and cands[0].type == "range" and a.qualifier not in ("maximum", "minimum")
         if a.expected in _QUANTITY_TYPES and graph_answer.status in ("answered", "conflict") and not read_range and \
                 min(graph_answer.score, 12.0) / 12.0 >= self.ranker.graph_trust:

@@ -166,6 +166,27 @@ def test_an_unknown_name_stands_unless_the_answer_line_names_it(vocab):
     assert reader._names_the_unknown(a, line("Kafka keeps records for 7 days by default."))
 
 
+def test_a_word_no_note_holds_is_unheard_unless_a_note_word_is_spelt_like_it(store_path, vocab):
+    """The unknown word of "kafka retention" is in no statement: unheard. A typo of a word the
+    notes hold ("retenion") is not unheard, and neither is a word they hold."""
+    from kg.index import open_index
+    from kg.store import open_store
+
+    with open_store(store_path) as store:
+        index = open_index(store, vocab)
+        assert index.frequency("kafka") == 0 and not index.spelled_like("kafka")
+        assert index.frequency("retenion") == 0 and index.spelled_like("retenion")
+        assert index.frequency("polling") > 0
+
+
+def test_several_words_kg_does_not_know_describe_the_subject_and_the_reader_decides(ask):
+    """Only a question whose one unknown word is its subject is refused as naming an unknown
+    service ("kafka smallest subnet"), while the notes' own words still find their line."""
+    assert ask("kafka smallest subnet").unknown_service
+    answer = ask("how long does long polling wait for a message")
+    assert answer.status == "answered" and "20 seconds" in answer.answers[0].value
+
+
 @pytest.mark.parametrize("line, word, value, beside", [
     ("Tunnels use the GENEVE protocol on port 6081.", "protocol", "GENEVE", True),
     ("Tunnels use the GENEVE protocol on port 6081.", "protocol", "6081", False),     # near miss: a word away
