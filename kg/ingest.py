@@ -85,7 +85,8 @@ def discover(paths: list[Path], report: IngestReport, *, include: tuple[str, ...
     A file named on the command line is read whatever its name; in a folder, only notes are
     (kg.files: by extension, --include/--exclude and the folder's .kgignore), and other files
     are counted in `report.ignored`. Named pipes, devices and sockets are skipped with a
-    warning and never opened; folders holding a kg store are never entered.
+    warning and never opened; folders holding a kg store are never entered, nor read when
+    given (a store folder or a file in one is skipped with a warning).
 
     Raises:
         NotesNotFound: when a path does not exist.
@@ -96,6 +97,10 @@ def discover(paths: list[Path], report: IngestReport, *, include: tuple[str, ...
         if not given.exists() and not given.is_symlink():
             raise NotesNotFound(str(given))
         root = given.resolve() if given.exists() else given.absolute()
+        if is_store_folder(root if given.is_dir() else root.parent):
+            # a store given as notes, or one of its files: kg's own files are never notes
+            report.skipped.append((str(given), "a kg store's files, not notes"))
+            continue
         if given.is_file():
             if root not in seen:
                 seen.add(root)

@@ -106,19 +106,20 @@ def test_sockets_and_devices_among_the_notes_are_skipped_with_a_warning(tmp_path
     assert stats(tmp_path / "db")["notes"] == 1
 
 
-@pytest.mark.xfail(strict=True, reason="kg/ingest.py discover() checks is_store_folder only for sub-folders, "
-                   "not for a root given on the command line: `kg ingest --db B A` with A a kg store reads "
-                   "A's CURRENT, IDENTITY, LOCK, LOG and OPTIONS-* files as notes")
 def test_a_store_folder_given_as_the_notes_is_not_read_as_notes(tmp_path):
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "sqs.md").write_text(SQS, encoding="utf-8")
     old = tmp_path / "old"
     assert runner.invoke(app, ["ingest", str(notes), "--db", str(old)]).exit_code == 0
-    result = runner.invoke(app, ["ingest", str(old), "--db", str(tmp_path / "db"), "--json"])
+    result = runner.invoke(app, ["ingest", str(old), str(old / "CURRENT"), "--db", str(tmp_path / "db"), "--json"])
     assert "Traceback" not in result.output
     added = json.loads(result.stdout)["added"] if result.exit_code in (0, 4) else []
     assert added == [], added                      # CURRENT, LOG, IDENTITY... are kg's own files
+    assert result.exit_code == 4 and f"Warning: skipped {old}: a kg store" in result.stderr, result.output
+    # the near miss: the notes folder beside it, given the same way, is read
+    again = runner.invoke(app, ["ingest", str(notes), "--db", str(tmp_path / "db"), "--json"])
+    assert again.exit_code == 0 and [Path(p).name for p in json.loads(again.stdout)["added"]] == ["sqs.md"]
 
 
 # ---------------------------------------------------------------- exports write regular files only
