@@ -70,7 +70,9 @@ def progress_line(label: str):
 
 def ensure_ingested(db: str | None) -> None:
     """First use: the default store, when it does not exist, is built from the bundled notes
-    (whole or not at all, with progress on stderr). A store named by --db or KG_DB must exist.
+    (whole or not at all, with progress on stderr); when it lacks its completion marker, the
+    first use that made it did not finish and is finished now (_finish_first_use). A store
+    named by --db or KG_DB must exist, and is read as it is, marker or not.
 
     A SPARQL server is never filled by a read: an empty one is an error (EndpointEmpty).
 
@@ -81,7 +83,7 @@ def ensure_ingested(db: str | None) -> None:
     from pathlib import Path
 
     from kg.resources import bundled_notes_dir, default_store_path
-    from kg.store import check_readable_location, interrupted_builds, is_endpoint, store_state
+    from kg.store import STORE_MARKER, check_readable_location, interrupted_builds, is_endpoint, store_state
 
     location = db or os.environ.get("KG_DB") or None
     if is_endpoint(location):
@@ -90,6 +92,8 @@ def ensure_ingested(db: str | None) -> None:
     path = Path(location) if location else default_store_path()
     state = store_state(path)
     if state == "store":
+        if location is None and not (path / STORE_MARKER).is_file():
+            _finish_first_use(path)
         return
     if location is not None or state not in ("missing", "empty"):
         check_readable_location(path)       # raises: a named location must hold a store
@@ -108,6 +112,22 @@ def ensure_ingested(db: str | None) -> None:
     if built and report is not None:
         _err(f"Ingested {report.notes} notes ({report.limits} limits, {report.integrations} integrations) "
              f"in {report.seconds:.1f} s.")
+
+
+def _finish_first_use(path) -> None:
+    """Finish a default store that has no completion marker: an older kg's first use, cut short,
+    kept the notes it had written. The bundled notes are ingested into it again, which adds
+    those it lacks and leaves the others (the user's own notes included) as they are; then the
+    marker is written. Ctrl-C keeps what was written, and the next command carries on."""
+    from kg.ingest import ingest_paths
+    from kg.resources import bundled_notes_dir
+    from kg.store import STORE_MARKER, write_store_marker
+
+    _err(f"The graph in {path} was left unfinished by an earlier first use (it has no {STORE_MARKER}); "
+         "finishing it from the bundled notes ...")
+    with open_db(None, write=True) as store:
+        ingest_paths(store, [bundled_notes_dir()], progress=progress_line("Ingesting"))
+        write_store_marker(path)
 
 
 def _require_notes(url: str) -> None:

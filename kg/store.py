@@ -260,6 +260,14 @@ def interrupted_builds(path: Path) -> list[Path]:
         return []
 
 
+def write_store_marker(folder: Path) -> None:
+    """Mark the store in `folder` as completely built (STORE_MARKER: when, and by which command)."""
+    import json
+
+    marker = {"built": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "command": _command_line()}
+    (folder / STORE_MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
+
+
 def build_store(path: Path, fill: Callable[["EmbeddedStore"], T], *, on_wait: LockWaiter | None = None,
                 lock_timeout: float = LOCK_TIMEOUT) -> tuple[T | None, bool]:
     """Build a brand-new store at `path` whole or not at all.
@@ -277,7 +285,6 @@ def build_store(path: Path, fill: Callable[["EmbeddedStore"], T], *, on_wait: Lo
         StoreIsAFile, NotAStore: `path` cannot hold a store.
         StoreLocked, StoreWriteFailed: as for writes.
     """
-    import json
     import shutil
 
     check_writable_location(path)
@@ -293,8 +300,7 @@ def build_store(path: Path, fill: Callable[["EmbeddedStore"], T], *, on_wait: Lo
         try:
             result = fill(store)
             store.close()
-            marker = {"built": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "command": _command_line()}
-            (tmp / STORE_MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
+            write_store_marker(tmp)
             if path.is_dir():
                 path.rmdir()            # an empty folder the user made for the store
             os.rename(tmp, path)
