@@ -204,3 +204,51 @@ def test_a_value_beside_an_asked_word(line, word, value, beside):
     toks = [(stem(m.group()), m.start()) for m in re.finditer(r"[A-Za-z0-9@/]+", text)]
     span = next(s for s in spans if s.value == value)
     assert _adjacent(text, toks, span, {stem(word)}) is beside
+
+
+DESCRIBED = """\
+# week 3 flashcards
+
+Q: Lambda memory?
+A: a Lambda function gets 128 MB to 10,240 MB of memory
+
+Q: Lambda timeout?
+A: a Lambda function runs for at most 15 minutes
+
+Q: DynamoDB item?
+A: an item in a DynamoDB table is at most 400 KB
+
+Q: DynamoDB backups?
+A: point-in-time recovery restores a DynamoDB table to any second of the last 35 days
+
+Q: SQS retention?
+A: SQS keeps a message for 4 days unless told otherwise
+
+Q: EBS snapshots?
+A: EBS snapshots are incremental backups kept in S3
+
+Q: Serverless?
+A: serverless means no servers to manage
+"""
+
+
+def test_a_described_service_is_the_one_the_best_matching_lines_are_about(tmp_path, vocab):
+    """No service named: "the serverless function", "the key-value table" are what the notes'
+    best lines for the question are about (their votes), not whichever definitions share a word."""
+    from kg.ingest import ingest_paths
+    from kg.question import parse_question
+    from kg.reading import Reader
+    from kg.store import open_store
+
+    (tmp_path / "cards.md").write_text(DESCRIBED, encoding="utf-8")
+    with open_store(tmp_path / "db", write=True) as store:
+        ingest_paths(store, [tmp_path / "cards.md"])
+    reader = Reader(vocab)
+    with open_store(tmp_path / "db") as store:
+        def described(text):
+            q = parse_question(text)
+            a, _c = reader.candidates(store, q, reader.graph.answer(store, q))
+            return [iri.rsplit("/", 1)[-1] for iri in a.described]
+        assert described("how much memory can a serverless function be given")[0] == "lambda"
+        assert described("how far back can a key-value table be restored")[0] == "dynamodb"
+        assert described("max DynamoDB item size") == []          # near miss: a named service is no description
