@@ -478,9 +478,16 @@ class Reader:
             # note holds it (nor a word like it), or the best line is about something else
             return graph_answer
         read_range = bool(cands) and cands[0].type == "range" and a.qualifier not in ("maximum", "minimum")
+        explicit = self._asks_one_end(q)
         if a.expected in _QUANTITY_TYPES and graph_answer.status in ("answered", "conflict") and not read_range and \
                 min(graph_answer.score, 12.0) / 12.0 >= self.ranker.graph_trust:
-            return graph_answer         # the graph's facts are quantities: they answer quantity questions
+            # the graph's facts are quantities: they answer quantity questions; one end of a range
+            # its line states is that range, unless the question asks for one end
+            stated = None if explicit or graph_answer.status != "answered" else \
+                _range_of_fact(graph_answer.answers[0], cands)
+            if stated is None:
+                return graph_answer
+            return self._read_answer(a, stated, [stated])
         if a.expected == "range":
             # a range question never gets a lone maximum: the best range read, or the graph's two ends
             joined = self._graph_range(graph_answer)
@@ -491,6 +498,8 @@ class Reader:
         if a.expected == "range" and ranges:
             cands = ranges + [c for c in cands if c is not ranges[0]]
         best = cands[0]
+        if best.type != "range" and not explicit:
+            best = _whole_range(best, cands) or best
         if best.type == "range" and a.expected not in ("range", "duration") and a.qualifier in ("maximum", "minimum"):
             # "at most" over a stated range: its upper end ("1 to 5 minutes" -> 5 minutes)
             end = best.high if a.qualifier == "maximum" else best.low
@@ -500,6 +509,18 @@ class Reader:
             if graph_answer.status == "conflict" or best.features.get("graph_first"):
                 return graph_answer
             return Answer(q.text, "answered", graph_answer.message, [best.item])
+        return self._read_answer(a, best, cands)
+
+    def _asks_one_end(self, q: Question) -> bool:
+        """Does a cue word ask for a maximum, minimum or default ("at most", "smallest")? "How
+        long" and "how many" alone do not: they ask for what the notes state."""
+        text = f" {' '.join(q.words)} "
+        return any(f" {phrase} " in text for phrase, _qualifier in self.graph.qualifier_phrases
+                   if not phrase.startswith("how "))
+
+    def _read_answer(self, a: Analysis, best: Candidate, cands: list[Candidate]) -> Answer:
+        """The answer a candidate read from statements gives, cited from every line that states it."""
+        q = a.question
         same = [c for c in cands if c.key() == best.key() and c.hit is not None]
         sources: list[Source] = []
         for c in same:
@@ -578,6 +599,44 @@ class Reader:
             f"The notes say nothing that answers '{q.text}'."
         return Answer(q.text, "not_found", message + (" Closest lines follow." if lines else ""),
                       suggestions=lines)
+
+
+def _range_of_fact(item: AnswerItem, cands: list[Candidate]) -> Candidate | None:
+    """A range read from the lines of a graph fact, with the fact's value as one of its ends.
+
+    Only when at least half the lines the fact is cited from state the range: where more notes
+    state the value alone ("up to 1 hour" in three notes, "15 minutes up to 1 hour" in one), the
+    fact stands.
+    """
+    if item.quantity is None:
+        return None
+    lines = {(s.note, s.line) for s in item.sources}
+    ranged = {(_source(c.hit).note, c.hit.line) for c in cands if c.type == "range" and c.hit is not None}
+    if 2 * len(lines & ranged) < len(lines):
+        return None
+    value = round(item.quantity.canonical_value, 6)
+    for c in cands:
+        if c.type == "range" and c.hit is not None and (_source(c.hit).note, c.hit.line) in lines and \
+                c.low is not None and c.high is not None and c.low.dimension == item.quantity.dimension and \
+                value in (round(c.low.canonical_value, 6), round(c.high.canonical_value, 6)):
+            return c
+    return None
+
+
+def _whole_range(best: Candidate, cands: list[Candidate]) -> Candidate | None:
+    """A value that is one end of a range its line states, read as that range.
+
+    "1 to 20 seconds" answers "what wait time can be set" as the range, not as "20 seconds";
+    only a question that asks for one end by a cue word ("at most", "minimum") gets one end.
+    """
+    if best.span is None or best.hit is None or best.quantity is None:
+        return None
+    for c in cands:
+        sp = c.span
+        if c.type == "range" and c.hit is not None and c.hit.id == best.hit.id and sp is not None and \
+                sp.start <= best.span.start and best.span.end <= sp.end:
+            return c
+    return None
 
 
 def _source(h: Hit) -> Source:

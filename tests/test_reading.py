@@ -252,3 +252,44 @@ def test_a_described_service_is_the_one_the_best_matching_lines_are_about(tmp_pa
         assert described("how much memory can a serverless function be given")[0] == "lambda"
         assert described("how far back can a key-value table be restored")[0] == "dynamodb"
         assert described("max DynamoDB item size") == []          # near miss: a named service is no description
+
+
+def _line_candidates(text, line_id=1, path="n.md", line=1):
+    from kg.index import Hit
+    from kg.reading import Candidate
+    from kg.spans import read_spans
+
+    hit = Hit(line_id, "n", path, line, line, text, "", "", None, -1.0, frozenset(), frozenset())
+    _clean, spans = read_spans(text)
+    return [Candidate(sp.type, sp.value, hit, sp, sp.quantity, sp.low, sp.high) for sp in spans]
+
+
+def test_one_end_of_a_stated_range_is_read_as_the_range():
+    """ "Long polling waits 1 to 20 seconds": 20 seconds alone is half the answer; a value on
+    another line, or not inside the range's words, stays what it is (near miss)."""
+    from kg.reading import _whole_range
+
+    cands = _line_candidates("Long polling waits from 1 to 20 seconds; the default is 0 seconds.")
+    ranged = next(c for c in cands if c.type == "range")
+    end = next(c for c in cands if c.type == "quantity" and c.value == "20 seconds")
+    assert _whole_range(end, cands) is ranged
+    other = next(c for c in cands if c.type == "quantity" and c.value == "0 seconds")
+    assert _whole_range(other, cands) is None
+    elsewhere = _line_candidates("Messages wait at most 20 seconds.", line_id=2, line=2)
+    assert _whole_range(elsewhere[0], cands + elsewhere) is None
+
+
+def test_a_graph_fact_becomes_its_lines_range_only_if_most_of_its_lines_state_it():
+    from kg.answer import AnswerItem
+    from kg.facts import Source
+    from kg.reading import _range_of_fact
+
+    ranged = _line_candidates("Credentials last from 15 minutes up to 1 hour.", line=4)
+    plain = _line_candidates("Credentials last up to 1 hour.", line_id=2, path="m.md", line=9)
+    hour = next(c for c in ranged if c.type == "quantity" and c.value == "1 hour").quantity
+    one = AnswerItem("STS", "duration", "maximum", None, "1 hour", hour, None, [Source("n.md", 4, 4, "", None)])
+    assert _range_of_fact(one, ranged + plain) is not None and _range_of_fact(one, ranged + plain).type == "range"
+    three = AnswerItem("STS", "duration", "maximum", None, "1 hour", hour, None,
+                       [Source("n.md", 4, 4, "", None), Source("m.md", 9, 9, "", None),
+                        Source("o.md", 3, 3, "", None)])
+    assert _range_of_fact(three, ranged + plain) is None          # near miss: most notes state it alone
