@@ -129,6 +129,7 @@ class Reader:
         analysis = self.analyse(question)
         index = self._open(store)
         terms = [w for w in question.words if stem(w) not in self._filler and len(w) > 1]
+        terms += _compound_terms(index, terms)
         hits = index.search(terms, limit=40)
         if not analysis.named:
             analysis.described = self._described_in_notes(analysis, hits)
@@ -599,6 +600,19 @@ class Reader:
             f"The notes say nothing that answers '{q.text}'."
         return Answer(q.text, "not_found", message + (" Closest lines follow." if lines else ""),
                       suggestions=lines)
+
+
+def _compound_terms(index, words: list[str]) -> list[str]:
+    """The question's compounds as the notes write them: "timeout" where a note has "time out",
+    "time out" where it has "timeout" (only forms some statement holds)."""
+    out: list[str] = []
+    for w in words:
+        if w.isalpha() and len(w) >= 7:
+            out += [f"{w[:i]} {w[i:]}" for i in range(3, len(w) - 2) if index.frequency(f"{w[:i]} {w[i:]}")]
+    for x, y in zip(words, words[1:]):
+        if x.isalpha() and y.isalpha() and index.frequency(x + y):
+            out.append(x + y)
+    return out
 
 
 def _range_of_fact(item: AnswerItem, cands: list[Candidate]) -> Candidate | None:

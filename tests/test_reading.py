@@ -293,3 +293,16 @@ def test_a_graph_fact_becomes_its_lines_range_only_if_most_of_its_lines_state_it
                        [Source("n.md", 4, 4, "", None), Source("m.md", 9, 9, "", None),
                         Source("o.md", 3, 3, "", None)])
     assert _range_of_fact(three, ranged + plain) is None          # near miss: most notes state it alone
+
+
+def test_a_compound_is_searched_as_the_notes_write_it(store_path, vocab):
+    """The study log writes "timeout" and "long polling": "time out" asks for "timeout"; a word
+    split where no note splits it adds nothing (near miss)."""
+    from kg.index import open_index
+    from kg.reading import _compound_terms
+    from kg.store import open_store
+
+    with open_store(store_path) as store:
+        index = open_index(store, vocab)
+        assert _compound_terms(index, ["visibility", "time", "out"]) == ["timeout"]
+        assert _compound_terms(index, ["retention", "period"]) == []
