@@ -17,6 +17,14 @@ from kg.extract.words import (ABILITY, CAPABILITY_CLAUSE, CLAUSE_OPENING, DEFAUL
 from kg.notes import Note, Statement
 from kg.vocab import Mention
 
+_EMPHASIS = re.compile(r"[_*]+")
+
+
+def _denies(text: str) -> bool:
+    """Does the text hold a denial word, emphasis markup around it or not ("_DOES NOT_ support",
+    "**not** enabled")? Underscores are word characters, so "NOT_" alone hides its "not"."""
+    return bool(NEGATION.search(_EMPHASIS.sub(" ", text)))
+
 
 def stems(text: str) -> tuple[str, ...]:
     """Content words of `text`, lower-cased, hyphens and slashes dropped, common endings cut:
@@ -145,7 +153,7 @@ class DefaultState:
         if optional and DEFAULT_WORD.search(text):
             positive = False
         elif on and not optional:
-            positive = not (NEGATION.search(text[:on.start()][-40:]) or OFF_STATE.search(verb.group(0)))
+            positive = not (_denies(text[:on.start()][-40:]) or OFF_STATE.search(verb.group(0)))
         else:
             return
         word = verb.group(1) if verb.groups() else verb.group(0)
@@ -175,7 +183,7 @@ class DefaultState:
         direct = [iri for (a, _b), iri in named if not _after_preposition(text, a)]
         subject = direct[0] if direct else clause.inherited
         if subject and feature:
-            yield CapabilityClaim(subject, _by_default(feature), not NEGATION.search(words), (), words.strip()[:80],
+            yield CapabilityClaim(subject, _by_default(feature), not _denies(words), (), words.strip()[:80],
                                   clause.statement, self.name)
 
     def _leading(self, clause: Clause, lead: re.Match) -> Iterator[CapabilityClaim]:
@@ -188,7 +196,7 @@ class DefaultState:
                         if a >= lead.end() and not stems(clause.text[lead.end():a])), clause.inherited)
         feature = stems(NEGATION.sub(" ", _without(rest, named)))[:4]
         if subject and feature:
-            yield CapabilityClaim(subject, _by_default(feature), not NEGATION.search(rest), (), rest.strip()[:80],
+            yield CapabilityClaim(subject, _by_default(feature), not _denies(rest), (), rest.strip()[:80],
                                   clause.statement, self.name)
 
 
@@ -210,7 +218,7 @@ class Support:
         if subject is None:
             return
         cue = m.group(0).lower()
-        positive = not (NEGATION.search(cue) or NEGATION.search(text[max(0, m.start() - 12):m.start()]))
+        positive = not (_denies(cue) or _denies(text[max(0, m.start() - 12):m.start()]))
         obj = stems(text[m.end():])[:4]
         if not obj:
             return
