@@ -11,6 +11,7 @@ WIKI = """\
 * ECS on EC2 supports EBS integration
 * Fargate does **not** support EBS volumes
 * AWS Batch does __not__ support Windows containers
+* Amazon ECS _DOES SUPPORT_ EFS integration
 """
 
 
@@ -29,3 +30,4 @@ def test_a_denial_wrapped_in_emphasis_is_a_denial_and_emphasis_alone_is_not(tmp_
     assert by_line.get(3) == {True}           # near miss: the same cue with no denial affirms
     assert by_line.get(4) == {False}          # "**not** support"
     assert by_line.get(5) == {False}          # "__not__ support"
+    assert by_line.get(6) == {True}           # a cue in emphasis, "_DOES SUPPORT_", is found and affirms

@@ -26,6 +26,12 @@ def _denies(text: str) -> bool:
     return bool(NEGATION.search(_EMPHASIS.sub(" ", text)))
 
 
+def _unmarked(text: str) -> str:
+    """The text with emphasis markup blanked, each mark by a space so offsets hold: a cue
+    written "_DOES SUPPORT_" is found as "DOES SUPPORT"."""
+    return _EMPHASIS.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def stems(text: str) -> tuple[str, ...]:
     """Content words of `text`, lower-cased, hyphens and slashes dropped, common endings cut:
     "Blue-Green deployments" -> ("bluegreen", "deploy"); "encrypted", "encryption" -> "encrypt"."""
@@ -211,7 +217,7 @@ class Support:
 
     def claims(self, clause: Clause) -> Iterator[CapabilityClaim]:
         text = clause.text
-        m = SUPPORT.search(text)
+        m = SUPPORT.search(_unmarked(text))
         if m is None:
             return
         subject = next((iri for end, iri in reversed(clause.before) if end <= m.start()), clause.inherited)
@@ -303,7 +309,7 @@ def extract_capabilities(note: Note, services_in: Callable[[str], list], context
     capabilities: list[CapabilityClaim] = []
     settings: list[SettingClaim] = []
     for st in note.statements:
-        if st.kind == "heading" or not _ANY_CUE.search(st.text):
+        if st.kind == "heading" or not _ANY_CUE.search(_unmarked(st.text)):
             continue        # no pass's cue in the statement: no pass can yield
         inherited = None
         mentions = services_in(st.text)
