@@ -110,7 +110,7 @@ class StatementIndex:
 
     # ------------------------------------------------------------ keeping it current
 
-    def sync(self, store, vocab, rows: list[dict] | None = None) -> int:
+    def sync(self, store, vocab, rows: list[dict] | None = None, prepared: dict | None = None) -> int:
         """Re-index the notes of `store` that changed since the last sync; return how many."""
         rows = rows if rows is not None else store.select(_NOTES)
         have = {r[0]: (r[1], r[2]) for r in self.db.execute("SELECT iri, sha, version FROM notes")}
@@ -121,13 +121,13 @@ class StatementIndex:
         gone = [iri for iri in have if iri not in want]
         if not changed and not gone:
             return 0
-        finder = _service_finder(vocab)
+        finder = service_finder(vocab)
         self.db.execute("BEGIN")
         try:
             for iri in gone + [r["note"] for r in changed]:
                 self._drop(iri)
             for r in changed:
-                self._add(store, finder, r)
+                self._add(store, finder, r, prepared)
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -145,34 +145,38 @@ class StatementIndex:
         self.db.execute("DELETE FROM statements WHERE note = ?", (note,))
         self.db.execute("DELETE FROM notes WHERE iri = ?", (note,))
 
-    def _add(self, store, finder, row: dict) -> None:
+    def _add(self, store, finder, row: dict, prepared: dict | None = None) -> None:
         note = row["note"]
-        g = sparql_iri(note)
-        statements = store.select(_STATEMENTS.format(g=g, kg=KG, prov=PROV))
-        mentions: dict[str, set[str]] = {}
-        for m in store.select(_MENTIONS.format(g=g, kg=KG)):
-            mentions.setdefault(m["st"], set()).add(m["service"])
-        path = row["path"]
-        stem = re.sub(r"^[\d_\-. ]+", "", Path(path).stem).replace("_", " ").replace("-", " ")
-        file_services = {m.iri for m in finder.find(stem)} if finder else set()
-        seen_context: dict[str, set[str]] = {}
-        for st in sorted(statements, key=lambda r: (int(r["line"]), int(r["end"]))):
-            headings, parents = st.get("headings") or "", st.get("parents") or ""
-            context = " > ".join(x for x in (headings, parents) if x)
-            if context not in seen_context:
-                seen_context[context] = {m.iri for m in finder.find(context)} if finder and context else set()
+        ready = (prepared or {}).get(note)
+        if ready is not None and ready[0] == (row["sha"], row["version"], row["path"]):
+            rows = ready[1]            # built from the note's extraction as its graph was written
+        else:
+            rows = about_rows(_store_statements(store, note), row["path"], finder)
+        for line, end, text, headings, parents, body_context, direct, around in rows:
             cur = self.db.execute(
                 "INSERT INTO statements(note, line, end_line, text, headings, parents) VALUES (?,?,?,?,?,?)",
-                (note, int(st["line"]), int(st["end"]), st["text"], headings, parents))
+                (note, line, end, text, headings, parents))
             sid = cur.lastrowid
-            self.db.execute("INSERT INTO fts(rowid, body, context) VALUES (?,?,?)",
-                            (sid, st["text"], f"{context} {stem}".strip()))
-            direct = mentions.get(st["st"], set())
-            around = (seen_context[context] | file_services) - direct
+            self.db.execute("INSERT INTO fts(rowid, body, context) VALUES (?,?,?)", (sid, text, body_context))
             self.db.executemany("INSERT INTO about(id, service, direct) VALUES (?,?,?)",
                                 [(sid, s, 1) for s in direct] + [(sid, s, 0) for s in around])
         self.db.execute("INSERT INTO notes(iri, sha, version, path, date) VALUES (?,?,?,?,?)",
-                        (note, row["sha"], row["version"], path, row.get("date")))
+                        (note, row["sha"], row["version"], row["path"], row.get("date")))
+
+    def rows(self) -> list[tuple]:
+        """Every row the index holds, in a stable order (by note, line, services), ids left out:
+        what two indexes of the same notes must agree on."""
+        about: dict[int, list[tuple[str, int]]] = {}
+        for i, service, direct in self.db.execute("SELECT id, service, direct FROM about"):
+            about.setdefault(i, []).append((service, direct))
+        body = {i: (b, c) for i, b, c in self.db.execute("SELECT rowid, body, context FROM fts")}
+        out = [("note",) + tuple(r) for r in self.db.execute(
+            "SELECT iri, sha, version, path, date FROM notes ORDER BY iri")]
+        for i, note, line, end, text, headings, parents in self.db.execute(
+                "SELECT id, note, line, end_line, text, headings, parents FROM statements"):
+            out.append(("statement", note, line, end, text, headings, parents, body.get(i),
+                        tuple(sorted(about.get(i, [])))))
+        return sorted(out, key=repr)
 
     # ------------------------------------------------------------ reading
 
@@ -329,7 +333,8 @@ def _fts_word(term: str) -> str:
     return " ".join(re.findall(r"[A-Za-z0-9]+", term)).strip()
 
 
-def _service_finder(vocab):
+def service_finder(vocab):
+    """The phrase finder of service names the index uses (built once per vocabulary)."""
     if vocab is None:
         return None
     from kg.vocab import PhraseFinder
@@ -341,8 +346,58 @@ def _service_finder(vocab):
     return finder
 
 
-def open_index(store, vocab, *, rows: list[dict] | None = None) -> StatementIndex:
+def _store_statements(store, note: str) -> list[tuple]:
+    """(line, end line, text, headings, parents, services mentioned) of each statement of a
+    note's graph, as the store holds them."""
+    g = sparql_iri(note)
+    mentions: dict[str, set[str]] = {}
+    for m in store.select(_MENTIONS.format(g=g, kg=KG)):
+        mentions.setdefault(m["st"], set()).add(m["service"])
+    return [(int(st["line"]), int(st["end"]), st["text"], st.get("headings") or "", st.get("parents") or "",
+             mentions.get(st["st"], set()))
+            for st in store.select(_STATEMENTS.format(g=g, kg=KG, prov=PROV))]
+
+
+def extraction_statements(extraction) -> list[tuple]:
+    """The statements of a note's extraction as `_store_statements` reads them back from its graph
+    (kg.graph.build_note_triples): one per line span, the first of a span kept, the services
+    of every statement of a span merged."""
+    spans: dict[tuple[int, int], tuple] = {}
+    for st in extraction.note.statements:
+        span = (st.line, st.end_line)
+        if span not in spans:
+            spans[span] = (st.line, st.end_line, st.raw or st.text, " > ".join(st.headings) if st.headings else "",
+                           " > ".join(st.parents) if st.parents else "", set())
+    for k, services in extraction.mentions.items():
+        st = extraction.note.statements[k]
+        spans[(st.line, st.end_line)][5].update(services)
+    return list(spans.values())
+
+
+def about_rows(statements: list[tuple], path: str, finder) -> list[tuple]:
+    """The index rows of one note's statements, in line order: (line, end line, text, headings,
+    parents, FTS context, services the text mentions, services its headings, parents or file
+    name name). Workers of kg ingest build them beside a note's triples (kg.ingest)."""
+    stem = re.sub(r"^[\d_\-. ]+", "", Path(path).stem).replace("_", " ").replace("-", " ")
+    file_services = {m.iri for m in finder.find(stem)} if finder else set()
+    seen_context: dict[str, set[str]] = {}
+    out = []
+    for line, end, text, headings, parents, direct in sorted(statements, key=lambda r: (r[0], r[1])):
+        context = " > ".join(x for x in (headings, parents) if x)
+        if context not in seen_context:
+            seen_context[context] = {m.iri for m in finder.find(context)} if finder and context else set()
+        around = (seen_context[context] | file_services) - direct
+        out.append((line, end, text, headings, parents, f"{context} {stem}".strip(),
+                    sorted(direct), sorted(around)))
+    return out
+
+
+def open_index(store, vocab, *, rows: list[dict] | None = None, prepared: dict | None = None) -> StatementIndex:
     """The statement index of `store`, brought up to date with its notes.
+
+    `prepared` maps a note's IRI to ((sha256, extractor version, path), its about_rows) built
+    from its extraction: a changed note found there with the same sha, version and path is
+    indexed from those rows, not read back from the store.
 
     When the user cache cannot be written, the index is built in memory for this process.
     """
@@ -351,7 +406,7 @@ def open_index(store, vocab, *, rows: list[dict] | None = None) -> StatementInde
     except (sqlite3.Error, OSError):
         index = StatementIndex(None)
     try:
-        index.sync(store, vocab, rows)
+        index.sync(store, vocab, rows, prepared)
     except sqlite3.Error:
         index.close()
         if index.path:
@@ -361,5 +416,5 @@ def open_index(store, vocab, *, rows: list[dict] | None = None) -> StatementInde
                 except OSError:
                     pass
         index = StatementIndex(None)
-        index.sync(store, vocab, rows)
+        index.sync(store, vocab, rows, prepared)
     return index

@@ -225,11 +225,13 @@ def ingest_paths(store: EmbeddedStore, paths: list[Path], *, progress: Progress 
             continue
         work.append(_Note(path, iri, sha, _root_name(root), text))
     done = len(files) - len(work)
-    for note, (triples, limits, integrations) in _extractions(work, vocab, version):
+    prepared: dict[str, tuple] = {}         # each written note's statement index rows (kg.index)
+    for note, (triples, limits, integrations, index_rows) in _extractions(work, vocab, version):
         done += 1
         if progress:
             progress(done, len(files), str(note.path))
         store.replace_graph(note.iri, triples, exists=note.iri in stored)
+        prepared[note.iri] = ((note.sha, version, str(note.path.resolve())), index_rows)
         report.limits += limits
         report.integrations += integrations
         (report.updated if note.iri in stored else report.added).append(str(note.path))
@@ -268,7 +270,7 @@ def ingest_paths(store: EmbeddedStore, paths: list[Path], *, progress: Progress 
         from kg.index import open_index
 
         try:
-            open_index(store, vocab).close()
+            open_index(store, vocab, prepared=prepared).close()
         except (KgError, OSError):
             pass        # the notes are written; kg ask will index them itself
     report.seconds = time.perf_counter() - started
@@ -293,14 +295,18 @@ PARALLEL_CHARS = 64 * 1024
 _worker: tuple[Extractor, str, list] | None = None     # (extractor, version, notes) a worker inherits
 
 
-def _extract_note(note: _Note, extractor: Extractor, version: str) -> tuple[list[str], int, int]:
-    """One note's triples, and how many limits and integrations they hold."""
+def _extract_note(note: _Note, extractor: Extractor, version: str) -> tuple[list[str], int, int, list[tuple]]:
+    """One note's triples, how many limits and integrations they hold, and its rows of the
+    statement index (kg.index.about_rows: built here, in the worker, not read back from the store)."""
+    from kg.index import about_rows, extraction_statements, service_finder
+
     extraction = extractor.extract(extractor.parse(note.text, note.path))
     triples = list(build_note_triples(extraction, sha256=note.sha, root=note.root, version=version))
-    return triples, len(extraction.limits), len(extraction.integrations)
+    rows = about_rows(extraction_statements(extraction), str(note.path.resolve()), service_finder(extractor.vocab))
+    return triples, len(extraction.limits), len(extraction.integrations), rows
 
 
-def _in_worker(k: int) -> tuple[int, tuple[list[str], int, int]]:
+def _in_worker(k: int) -> tuple[int, tuple[list[str], int, int, list[tuple]]]:
     assert _worker is not None
     extractor, version, work = _worker
     return k, _extract_note(work[k], extractor, version)
@@ -333,6 +339,9 @@ def _extractions(work: list[_Note], vocab: Vocabulary, version: str):
         return
     import multiprocessing
 
+    from kg.index import service_finder
+
+    service_finder(vocab)       # built once, before the fork, for every worker
     _worker = (extractor, version, work)
     largest_first = sorted(range(len(work)), key=lambda k: -len(work[k].text))
     pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker)
