@@ -1,6 +1,14 @@
+import signal
 from pathlib import Path
 
 import pytest
+
+# A shell starts a background job (`bash .ci/run &`, `nohup ... &`) with Ctrl-C ignored, and a
+# process that starts with SIGINT ignored hands that on to every program it runs. Several tests send
+# SIGINT to a `kg` subprocess and expect it to stop as a user's Ctrl-C stops it, so the test process
+# gives its children the default disposition whatever it was started with.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTES = ROOT / "data" / "notes"
