@@ -319,6 +319,24 @@ def _attestation(d: dict) -> tuple[int, int, int]:
             len(d["sources"]))
 
 
+def _edge_rank(edge: tuple) -> tuple:
+    """The order links are kept in when some must go: best attested first, then by services,
+    relation and cited lines, so that no tie is left to the order edges were added in (which
+    follows Python's string hashing through networkx's subgraphs)."""
+    u, v, _k, d = edge
+    return (tuple(-x for x in _attestation(d)), u, v, d["relation"], _source_keys(d["sources"]))
+
+
+def _source_keys(sources) -> tuple:
+    return tuple((s.note, s.line, s.end_line, s.text) for s in sources)
+
+
+def _sorted_sources(sources) -> tuple:
+    """Sources once each, by note and line: a tooltip or export lists the same lines first whatever
+    order the edges came in."""
+    return tuple(sorted(dict.fromkeys(sources), key=lambda s: (s.note, s.line, s.end_line, s.text)))
+
+
 def _size_guard(g: "nx.MultiDiGraph", focus: list[str], max_nodes: int, max_edges: int) -> "nx.MultiDiGraph":
     """At most `max_nodes` services (the focus and the best-linked others) and `max_edges` links
     (the best-attested); what was cut is kept as g.graph["cut"], a DiagramCut. 0 turns a limit off."""
@@ -335,7 +353,7 @@ def _size_guard(g: "nx.MultiDiGraph", focus: list[str], max_nodes: int, max_edge
         keep = list(dict.fromkeys([*focus, *sorted(weight, key=lambda n: (-weight[n], n))]))[:max_nodes]
         h = g.subgraph(keep).copy()
     if max_edges and h.number_of_edges() > max_edges:
-        ranked = sorted(h.edges(keys=True, data=True), key=lambda e: (_attestation(e[3]), e[0], e[1]), reverse=True)
+        ranked = sorted(h.edges(keys=True, data=True), key=_edge_rank)
         h = h.copy()
         h.remove_edges_from([(u, v, k) for u, v, k, _d in ranked[max_edges:]])
     h.remove_nodes_from([n for n in list(h) if h.degree(n) == 0 and n not in focus])
@@ -356,7 +374,7 @@ def _overview(g: "nx.MultiDiGraph", most: int) -> "nx.MultiDiGraph":
     h.remove_edges_from([(u, v, k) for u, v, k, d in h.edges(keys=True, data=True)
                          if d["relation"] == "integrates with" and len({s.note for s in d["sources"]}) < 2])
     # a legible map: the best-attested links, about one and a half per service
-    ranked = sorted(h.edges(keys=True, data=True), key=lambda e: (_attestation(e[3]), e[0], e[1]), reverse=True)
+    ranked = sorted(h.edges(keys=True, data=True), key=_edge_rank)
     h.remove_edges_from([(u, v, k) for u, v, k, _d in ranked[most * 3 // 2:]])
     return h
 
@@ -371,7 +389,7 @@ def _best_neighbours(g: "nx.MultiDiGraph", service: str, most: int) -> list[str]
         old = score.get(other, (0, 0, 0))
         score[other] = (max(old[0], len(notes)), max(old[1], int(specific or d["relation"] == PART_OF)),
                         old[2] + len(d["sources"]))
-    return sorted(score, key=lambda n: score[n], reverse=True)[:most]
+    return sorted(score, key=lambda n: (*(-x for x in score[n]), n))[:most]     # ties: by name
 
 
 def path_graph(paths: list[ServicePath]) -> "nx.MultiDiGraph":
@@ -397,7 +415,7 @@ def _key_limits(facts, most: int = 3) -> list[str]:
             notes.setdefault(key, set()).update(s.note for s in f.sources)
             shown.setdefault(key, f.value)
     out, seen = [], set()
-    for key in sorted(notes, key=lambda k: (-len(notes[k]), k[0])):
+    for key in sorted(notes, key=lambda k: (-len(notes[k]), k)):
         if key[0] not in seen:
             seen.add(key[0])
             out.append(f"{key[0]} ≤ {shown[key]}")
@@ -416,28 +434,35 @@ def _short(vocab: Vocabulary, iri: str) -> str:
 
 
 def _edges(g: "nx.MultiDiGraph"):
-    """One drawn edge per pair and relation, with all sources."""
+    """One drawn edge per pair and relation, with all sources (by note and line), in the order of
+    (source, target, relation): what a diagram shows never follows the order edges were added in."""
     merged: dict[tuple, dict] = {}
     for u, v, d in g.edges(data=True):
         key = (u, v, d["relation"])
         if key in merged:
-            merged[key]["sources"] = tuple(dict.fromkeys((*merged[key]["sources"], *d["sources"])))
+            merged[key]["sources"] = (*merged[key]["sources"], *d["sources"])
+            merged[key]["directed"] = merged[key]["directed"] or d["directed"]
         else:
             merged[key] = {"directed": d["directed"], "sources": tuple(d["sources"])}
-    return merged
+    return {key: {**d, "sources": _sorted_sources(d["sources"])} for key, d in sorted(merged.items())}
 
 
 def _pair_edges(g: "nx.MultiDiGraph"):
-    """One drawn line per pair of services: its relations joined, arrows for the directions stated."""
+    """One drawn line per pair of services: its relations joined (the best attested first, then
+    by name), arrows for the directions stated."""
     pairs: dict[tuple, dict] = {}
+    cited: dict[tuple, set] = {}
     for (u, v, rel), d in _edges(g).items():
         a, b = sorted((u, v))
         p = pairs.setdefault((a, b), {"relations": [], "forward": False, "backward": False, "sources": ()})
         if rel not in p["relations"]:
             p["relations"].append(rel)
+        cited.setdefault((a, b, rel), set()).update(s.note for s in d["sources"])
         if d["directed"]:
             p["forward" if (u, v) == (a, b) else "backward"] = True
-        p["sources"] = tuple(dict.fromkeys((*p["sources"], *d["sources"])))
+        p["sources"] = _sorted_sources((*p["sources"], *d["sources"]))
+    for (a, b), p in pairs.items():
+        p["relations"].sort(key=lambda rel: (-len(cited[a, b, rel]), rel))
     return pairs
 
 
@@ -571,7 +596,7 @@ def write_graphml(g: "nx.MultiDiGraph", vocab: Vocabulary) -> bytes:
     import networkx as nx
 
     h = nx.MultiDiGraph()
-    for node in g.nodes:
+    for node in sorted(g.nodes):
         c = vocab.services.get(node)
         cat = vocab.categories.get(c.category) if c and c.category else None
         h.add_node(node, label=_short(vocab, node), name=vocab.service_label(node),
