@@ -1,4 +1,6 @@
-"""Fit the answer ranker's weights and its graph-trust cut; write kg/ranker.json.
+"""Fit the answer ranker (linear weights, then boosted trees over the best candidates); write kg/ranker.json.
+
+needs: pip install -e ".[fit]" (numpy, lightgbm: used here only, never when kg answers)
 
 usage: python bench/fit_ranker.py --corpus ../shared/corpus [--corpus-db DIR] [--bundled-db DIR]
                                   [--epochs N] [--min-abstention F] [--dry-run]
@@ -120,9 +122,9 @@ def _matrix(groups):
 SIGNS = {
     **dict.fromkeys(("attr_cov", "cov_idf", "hit_idf_sum", "local_cov", "attr_ctx", "bm25", "rank",
                      "svc_direct", "svc_named_direct", "svc_around", "svc_described", "fit", "dim_fit",
-                     "qual_match", "agree", "near", "named_cov", "q_cov_idf", "q_full", "q_cov_text", "adjacent"), 1.0),
+                     "qual_match", "agree", "near", "named_cov", "q_cov_idf", "q_full", "q_cov_text", "adjacent", "head_beside"), 1.0),
     **dict.fromkeys(("miss_idf_max", "miss_idf_sum", "dim_bad", "svc_other", "qual_other",
-                     "all_in_question"), -1.0),
+                     "all_in_question", "head_apart"), -1.0),
 }
 
 
@@ -200,6 +202,107 @@ def fit(groups, *, epochs: int, l2: float, min_abstention: float, lr: float = 0.
         "fit_abstained": int(abst), "top1_right_no_trust": int(top1), "candidate_recall": int(recall)}
 
 
+# ---------------------------------------------------------------- the second stage: boosted trees
+
+TREE_PARAMS = dict(objective="lambdarank", num_leaves=16, learning_rate=0.05, min_data_in_leaf=20,
+                   lambdarank_truncation_level=3, bagging_fraction=0.8, bagging_freq=1, feature_fraction=0.8,
+                   seed=0, deterministic=True, force_row_wise=True, num_threads=1, verbose=-1)
+NIL_BIASES = [round(0.25 * i, 2) for i in range(17)]     # 0 .. 4
+
+
+def restrict(mats, w, k):
+    """Each question's best `k` candidates by the linear score, and nil (kg.reading.Reader._rerank):
+    the rows keep their order, which is the reader's tie order."""
+    out = []
+    for x, y, ans, nil in mats:
+        order = np.argsort(-(x @ w), kind="stable")
+        keep = sorted([int(i) for i in order if not nil[i]][:k] + [int(i) for i in np.nonzero(nil)[0]])
+        out.append((x[keep], y[keep], ans, nil[keep]))
+    return out
+
+
+def train_trees(mats, rounds: int):
+    import lightgbm as lgb
+
+    x = np.vstack([m[0] for m in mats])
+    y = np.concatenate([m[1] for m in mats]).astype(int)
+    data = lgb.Dataset(x, y, group=[len(m[1]) for m in mats], free_raw_data=False)
+    return lgb.train(TREE_PARAMS, data, num_boost_round=rounds)
+
+
+def trees_of(booster, names) -> tuple:
+    """A LightGBM model as kg.rank.Tree arrays (numerical splits, x <= threshold goes left)."""
+    from kg.rank import Tree
+
+    out = []
+    for info in booster.dump_model()["tree_info"]:
+        feature, threshold, left, right, leaf = [], [], [], [], []
+
+        def walk(node) -> int:
+            if "leaf_value" in node:
+                leaf.append(float(node["leaf_value"]))
+                return ~(len(leaf) - 1)
+            i = len(feature)
+            feature.append(names[node["split_feature"]])
+            threshold.append(float(node["threshold"]))
+            left.append(0)
+            right.append(0)
+            left[i] = walk(node["left_child"])
+            right[i] = walk(node["right_child"])
+            return i
+        walk(info["tree_structure"])
+        out.append(Tree(tuple(feature), tuple(threshold), tuple(left), tuple(right), tuple(leaf)))
+    return tuple(out)
+
+
+def _choose(scored, biases):
+    """(hits, abstentions, answerable, unanswerable) for each nil bias over scored questions."""
+    out = {}
+    for b in biases:
+        h = a = na = nu = 0
+        for s, y, ans, nil in scored:
+            top = int(np.argmax(s + b * nil))
+            if ans:
+                na += 1
+                h += bool(y[top]) and not nil[top]
+            else:
+                nu += 1
+                a += bool(nil[top])
+        out[b] = (h, a, na, nu)
+    return out
+
+
+def fit_trees(groups, n_corpus: int, w_lin: dict, *, k: int, rounds: int, min_abstention: float,
+              folds: int = 5):
+    """The second stage. Its nil bias is the smallest whose abstention on the corpus's
+    unanswerable questions, scored out of fold (each fold's trees fit on the other folds and kg's
+    own gold), reaches `min_abstention`, and that abstains on every unanswerable question of kg's
+    gold when fit on everything; the figures out of fold are kept in the metadata."""
+    names, col, mats_all = _matrix(groups)
+    n_c = len(_matrix(groups[:n_corpus])[2])
+    w = np.array([w_lin.get(n, 0.0) for n in names])
+    mats = restrict(mats_all, w, k)
+    corpus, bundled = mats[:n_c], mats[n_c:]
+    fold = np.random.default_rng(0).integers(0, folds, len(corpus))
+    scored = []
+    for f in range(folds):
+        train = [m for m, g in zip(corpus, fold) if g != f] + bundled
+        booster = train_trees([m for m in train if m[1].any()], rounds)
+        scored += [(booster.predict(m[0]), m[1], m[2], m[3]) for m, g in zip(corpus, fold) if g == f]
+        print(f"  trees: fold {f + 1} of {folds}", file=sys.stderr)
+    oof = _choose(scored, NIL_BIASES)
+    booster = train_trees([m for m in mats if m[1].any()], rounds)
+    inside = _choose([(booster.predict(m[0]), m[1], m[2], m[3]) for m in bundled], NIL_BIASES)
+    ok = [b for b in NIL_BIASES if oof[b][1] >= min_abstention * oof[b][3] and inside[b][1] == inside[b][3]]
+    bias = ok[0] if ok else NIL_BIASES[-1]
+    h, a, na, nu = oof[bias]
+    figures = {"rerank": k, "rounds": rounds, "nil_bias": bias, "tree_min_abstention": min_abstention,
+               "out_of_fold_hits": f"{h}/{na}", "out_of_fold_abstained": f"{a}/{nu}",
+               "bundled_fit_hits": f"{inside[bias][0]}/{inside[bias][2]}",
+               "bundled_fit_abstained": f"{inside[bias][1]}/{inside[bias][3]}"}
+    return trees_of(booster, names), bias, figures
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, required=True, help="the corpus folder (notes/, gold/, SPLIT)")
@@ -209,6 +312,10 @@ def main() -> None:
     ap.add_argument("--l2", type=float, default=0.002)
     ap.add_argument("--min-abstention", type=float, default=0.9,
                     help="the share of unanswerable questions the fit must abstain on")
+    ap.add_argument("--rerank", type=int, default=0, help="candidates the trees score again (0, the default: no trees; 20 was tried)")
+    ap.add_argument("--rounds", type=int, default=400, help="trees in the second stage")
+    ap.add_argument("--tree-min-abstention", type=float, default=0.85,
+                    help="the out-of-fold share of the corpus's unanswerable questions the trees must abstain on")
     ap.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
     a = ap.parse_args()
     started = time.perf_counter()
@@ -233,11 +340,17 @@ def main() -> None:
     print(f"{n_corpus} corpus and {len(groups) - n_corpus} bundled questions, "
           f"{sum(len(g[0]) for g in groups)} candidates", file=sys.stderr)
     weights, trust, figures = fit(groups, epochs=a.epochs, l2=a.l2, min_abstention=a.min_abstention)
+    trees, bias = (), 0.0
+    if a.rerank:
+        trees, bias, more = fit_trees(groups, n_corpus, weights, k=a.rerank, rounds=a.rounds,
+                                      min_abstention=a.tree_min_abstention)
+        figures.update(more)
+        trust = 2.0             # the trees weigh the graph's answer (graph_first, graph_score) themselves
     print(json.dumps(figures))
     if not a.dry_run:
         meta = {"fitted_by": "bench/fit_ranker.py", "train": "corpus train split + tests/gold/ask.jsonl",
                 "epochs": a.epochs, "l2": a.l2, "min_abstention": a.min_abstention, **figures}
-        write_ranker(Ranker(weights, trust, meta), WEIGHTS_PATH)
+        write_ranker(Ranker(weights, trust, meta, trees, a.rerank, bias), WEIGHTS_PATH)
         print(f"wrote {WEIGHTS_PATH.relative_to(ROOT)} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 

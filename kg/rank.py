@@ -1,9 +1,14 @@
-"""The ranker: one linear score over a candidate's named features, with fitted weights.
+"""The ranker: a linear score over a candidate's named features, then boosted trees over the best.
 
 Every question's candidates include "nil", the answer "the notes do not say": it has features of
 its own (the expected answer type, whether a service was named), so that abstaining is decided by
-the same score as answering. The weights and the graph-trust cut are data: kg/ranker.json, written
-by `python bench/fit_ranker.py` and never edited by hand. A feature without a weight counts zero.
+the same score as answering. Two stages: the linear score orders every candidate; the best
+`rerank` of them and nil are scored again by a sum of regression trees (a LambdaRank ensemble),
+which can weigh one feature by another (a count beside the question's noun counts for more on a
+line about the named service) where a linear score cannot; nil's tree score gets `nil_bias`, the
+cut that sets how often kg abstains. The weights, the trees, the cut and the graph-trust cut are
+data: kg/ranker.json, written by `python bench/fit_ranker.py` and never edited by hand. A feature
+without a weight counts zero; a feature a candidate lacks is 0 in the trees.
 """
 
 from __future__ import annotations
@@ -23,15 +28,52 @@ class Ranker:
     weights: dict[str, float] = field(default_factory=dict)
     graph_trust: float = 2.0        # a graph answer scoring this much (of 1) stands without the ranker
     meta: dict = field(default_factory=dict)
+    trees: tuple = ()               # Tree, ...: the second stage (none: the linear score decides)
+    rerank: int = 0                 # how many of the best candidates (besides nil) the trees score again
+    nil_bias: float = 0.0           # added to nil's tree score
 
     def score(self, features: dict[str, float]) -> float:
         w = self.weights
         return sum(w.get(k, 0.0) * v for k, v in features.items())
 
+    def tree_score(self, features: dict[str, float], nil: bool) -> float:
+        get = features.get
+        return sum(t.value(get) for t in self.trees) + (self.nil_bias if nil else 0.0)
+
+
+@dataclass(frozen=True)
+class Tree:
+    """One regression tree, as arrays: internal node i sends a candidate left when its feature
+    `feature[i]` is at most `threshold[i]`, else right; a child index below 0 is the leaf ~index."""
+
+    feature: tuple[str, ...]
+    threshold: tuple[float, ...]
+    left: tuple[int, ...]
+    right: tuple[int, ...]
+    leaf: tuple[float, ...]
+
+    def value(self, get) -> float:
+        node = 0 if self.feature else -1
+        feature, threshold, left, right = self.feature, self.threshold, self.left, self.right
+        while node >= 0:
+            node = left[node] if get(feature[node], 0.0) <= threshold[node] else right[node]
+        return self.leaf[~node]
+
+    def to_json(self) -> dict:
+        return {"feature": list(self.feature), "threshold": list(self.threshold), "left": list(self.left),
+                "right": list(self.right), "leaf": [round(v, 8) for v in self.leaf]}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Tree":
+        return cls(tuple(d["feature"]), tuple(map(float, d["threshold"])), tuple(d["left"]), tuple(d["right"]),
+                   tuple(map(float, d["leaf"])))
+
 
 def read_ranker(path: Path) -> Ranker:
     data = json.loads(path.read_text(encoding="utf-8"))
-    return Ranker(dict(data.get("weights", {})), float(data.get("graph_trust", 2.0)), dict(data.get("meta", {})))
+    trees = tuple(Tree.from_json(t) for t in data.get("trees", ()))
+    return Ranker(dict(data.get("weights", {})), float(data.get("graph_trust", 2.0)), dict(data.get("meta", {})),
+                  trees, int(data.get("rerank", 0)), float(data.get("nil_bias", 0.0)))
 
 
 @lru_cache(maxsize=1)
@@ -46,4 +88,9 @@ def load_ranker() -> Ranker:
 def write_ranker(ranker: Ranker, path: Path = WEIGHTS_PATH) -> None:
     body = {"meta": ranker.meta, "graph_trust": round(ranker.graph_trust, 6),
             "weights": {k: round(v, 6) for k, v in sorted(ranker.weights.items()) if abs(v) > 1e-9}}
-    path.write_text(json.dumps(body, indent=1) + "\n", encoding="utf-8")
+    text = json.dumps(body, indent=1)
+    if ranker.trees:               # one tree a line: a diff of two fits stays readable
+        body = {"rerank": ranker.rerank, "nil_bias": round(ranker.nil_bias, 6)}
+        trees = ",\n".join(json.dumps(t.to_json(), separators=(",", ":")) for t in ranker.trees)
+        text = text[:-2] + ",\n" + json.dumps(body, indent=1)[2:-2] + f',\n "trees": [\n{trees}\n]\n}}'
+    path.write_text(text + "\n", encoding="utf-8")

@@ -72,6 +72,7 @@ class Analysis:
     unknown: str | None = None          # its rarest word kg knows nothing of ("kafka" in "kafka retention")
     unheard: bool = False               # and no statement of the notes holds that word
     alone: bool = False                 # and it is the only word of the question kg knows nothing of
+    head: str | None = None             # stem of the noun it asks the value of ("security groups" -> group)
 
 
 @dataclass
@@ -162,9 +163,26 @@ class Reader:
         for c in out:
             c.score = self.ranker.score(c.features)
         # ties go to the earlier line of the earlier note, whatever order the store returned rows in
-        out.sort(key=lambda c: (-c.score, c.hit.path if c.hit else "", c.hit.line if c.hit else 0,
-                                c.span.start if c.span else -1, c.value))
+        out.sort(key=_order)
+        if self.ranker.trees:
+            out = self._rerank(out)
         return analysis, out
+
+    def _rerank(self, ordered: list[Candidate]) -> list[Candidate]:
+        """The ranker's second stage (kg.rank): the best candidates by the linear score, and nil,
+        scored again by the trees; every other candidate keeps its linear order below them."""
+        r = self.ranker
+        best = [c for c in ordered if c.type != "nil"][:r.rerank]
+        chosen = set(map(id, best))
+        again = best + [c for c in ordered if c.type == "nil"]
+        rest = [c for c in ordered if id(c) not in chosen and c.type != "nil"]
+        for c in again:
+            c.score = r.tree_score(c.features, c.type == "nil")
+        again.sort(key=_order)
+        floor = min((c.score for c in again), default=0.0) - 1.0
+        for i, c in enumerate(rest):
+            c.score = floor - i * 1e-6
+        return again + rest
 
     def _open(self, store):
         if self._index is None:
@@ -198,7 +216,42 @@ class Reader:
             described = self._described(attribute, keep=DESCRIBED_BY_DEFINITION)
             scope = [iri for d in described for iri in service_and_features(self.vocab, d)]
         qualifier, _explicit = self.graph._wanted_qualifier(question)
-        return Analysis(question, expected, cues, qualifier, scope, named, attribute, words, described)
+        return Analysis(question, expected, cues, qualifier, scope, named, attribute, words, described,
+                        head=self._head(question))
+
+    def _head(self, question: Question) -> str | None:
+        """The noun a question asks the value of: the last word of its first run of content words.
+
+        The run starts after the opening (filler such as "what is the", an answer-type cue that
+        opens a question such as "how many" or "how long", qualifier words such as "maximum", a
+        count cue such as "number of") and ends at the next filler,
+        head-boundary, qualifier or count-cue word: "How many security groups can a VPC have?" asks
+        about groups, "iam users per account limit" about users, "max size of an item" about a size.
+        Service words count: a note writes "500 security groups per VPC". An opening cue followed by
+        a verb ("how long does a failover take") asks about what is done, and there is no head."""
+        lex = self.lexicon
+        stop = self._filler | {stem(w) for w in lex.cues.get("headBoundary", ())}
+        opening = [phrase.split() for name in lex.types for phrase in lex.cues.get(name, ())
+                   if " " in phrase and stem(phrase.split()[0]) in self._filler]     # "how long"
+        skip = {stem(w) for w, _q in self.graph.qualifier_phrases if " " not in w} | \
+            {stem(w) for phrase in lex.cues.get("asksCount", ()) for w in phrase.split()} | \
+            {stem(w) for words in opening for w in words}
+        verbs = set(lex.cues.get("asksYesNo", ()))
+        words = [w.lower() for w in question.words]
+        for phrase in opening:
+            if words[:len(phrase)] == phrase and words[len(phrase):len(phrase) + 1] and \
+                    words[len(phrase)] in verbs:
+                return None             # "how long does a failover take": it asks about the verb
+        run: list[str] = []
+        for word in words:
+            parts = re.findall(r"[a-z0-9]+", word)
+            s = stem(parts[-1]) if parts else ""
+            if not s or s in stop or s in skip:
+                if run:
+                    break
+                continue
+            run.append(s)
+        return run[-1] if run else None
 
     def _answer_type(self, question: Question) -> str:
         """The answer type a question asks for: the type of the cue at its head.
@@ -385,6 +438,9 @@ class Reader:
             local = {s for s, p in toks if sp.start - 60 <= p <= sp.end + 30 and s in attr}
             f["local_cov"] = len(local) / len(attr)
             f["adjacent"] = float(_adjacent(text, toks, sp, attr))
+        if a.head is not None:
+            beside = _head_beside(text, toks, sp, a.head)
+            f["head_beside" if beside else "head_apart"] = 1.0
         words = re.findall(r"[A-Za-z0-9]+", c.value)
         if words:
             inq = sum(1 for w in words if stem(w) in a.words)
@@ -653,6 +709,11 @@ def _whole_range(best: Candidate, cands: list[Candidate]) -> Candidate | None:
     return None
 
 
+def _order(c: Candidate) -> tuple:
+    """Best score first; ties to the earlier line of the earlier note, then the earlier span."""
+    return (-c.score, c.hit.path if c.hit else "", c.hit.line if c.hit else 0, c.span.start if c.span else -1, c.value)
+
+
 def _source(h: Hit) -> Source:
     return Source(h.path.rsplit("/", 1)[-1], h.line, h.end_line, h.text, h.date)
 
@@ -716,3 +777,23 @@ def _adjacent(text: str, toks: list[tuple[str, int]], sp: Span, attr: set[str]) 
             if end <= sp.start and _GAP.fullmatch(text[end:sp.start]):
                 return True
     return False
+
+
+_NEXT_GAP = re.compile(r"[\s*`_\"'()-]*")
+
+
+def _head_beside(text: str, toks: list[tuple[str, int]], sp: Span, head: str) -> bool:
+    """Is the noun the question asks about written with the value: one of the two words right after
+    it ("500 security groups per VPC", "10 messages", "5,000 IAM users") or right before it
+    (`_adjacent`: "security groups: 500")? A count is a count of something; a number beside
+    another noun counts that instead ("2 VPCs" does not count peering connections)."""
+    after = [(s, p) for s, p in toks if p >= sp.end][:2]
+    prev = sp.end
+    for s, p in after:
+        if not _NEXT_GAP.fullmatch(text[prev:p]):
+            break
+        if s == head:
+            return True
+        prev = p + len(_WORD.match(text, p).group())
+    return _adjacent(text, toks, sp, {head})
+
