@@ -112,6 +112,20 @@ class Reader:
         self.keep_facts = True          # read limit facts kept in the statement index (False: the store's)
         self._spans: dict[str, tuple] = {}
         self._filler = {stem(w) for w in self.lexicon.cues.get("filler", ())}
+        self._head_words = self._head_lexicon()
+
+    def _head_lexicon(self) -> tuple[set[str], set[str], list[list[str]], set[str]]:
+        """The words `_head` reads a question by, from the lexicon and the vocabulary's qualifiers:
+        the stems that end a head, those skipped before it, the multi-word openings ("how long")
+        and the verbs that, right after an opening, leave a question without a head."""
+        lex = self.lexicon
+        stop = self._filler | {stem(w) for w in lex.cues.get("headBoundary", ())}
+        opening = [phrase.split() for name in lex.types for phrase in lex.cues.get(name, ())
+                   if " " in phrase and stem(phrase.split()[0]) in self._filler]     # "how long"
+        skip = {stem(w) for w, _q in self.graph.qualifier_phrases if " " not in w} | \
+            {stem(w) for phrase in lex.cues.get("asksCount", ()) for w in phrase.split()} | \
+            {stem(w) for words in opening for w in words}
+        return stop, skip, opening, set(lex.cues.get("asksYesNo", ()))
 
     # ------------------------------------------------------------ entry point
 
@@ -229,14 +243,7 @@ class Reader:
         about groups, "iam users per account limit" about users, "max size of an item" about a size.
         Service words count: a note writes "500 security groups per VPC". An opening cue followed by
         a verb ("how long does a failover take") asks about what is done, and there is no head."""
-        lex = self.lexicon
-        stop = self._filler | {stem(w) for w in lex.cues.get("headBoundary", ())}
-        opening = [phrase.split() for name in lex.types for phrase in lex.cues.get(name, ())
-                   if " " in phrase and stem(phrase.split()[0]) in self._filler]     # "how long"
-        skip = {stem(w) for w, _q in self.graph.qualifier_phrases if " " not in w} | \
-            {stem(w) for phrase in lex.cues.get("asksCount", ()) for w in phrase.split()} | \
-            {stem(w) for words in opening for w in words}
-        verbs = set(lex.cues.get("asksYesNo", ()))
+        stop, skip, opening, verbs = self._head_words
         words = [w.lower() for w in question.words]
         for phrase in opening:
             if words[:len(phrase)] == phrase and words[len(phrase):len(phrase) + 1] and \
