@@ -89,6 +89,7 @@ def collect(reader: Reader, store, rows, unanswerable, right):
         q = parse_question(g["question"])
         if q.kind != "limit":
             continue
+        q = reader.spelled(store, q)
         _a, cands = reader.candidates(store, q, reader.graph.answer(store, q))
         groups.append(([c.features for c in cands], [answerable and right(c, g) for c in cands], answerable))
     return groups
@@ -116,15 +117,18 @@ def _matrix(groups):
 # The direction each evidence feature can only push a candidate (kg/reading.py computes them): more
 # of the question's words in a line, a better search rank, the service named, the type or qualifier
 # fitting, can never count against an answer; a missing informative word or the wrong dimension never
-# for it. The fit keeps these weights on their side of zero (projected gradient): without it, features
-# that move together (coverage and idf coverage) took opposite signs that explained the training set
-# and nothing else.
+# for it; a question that asks no end of a range is answered by the range, never by one end. The fit
+# keeps these weights on their side of zero (projected gradient): without it, features that move
+# together (coverage and idf coverage) took opposite signs that explained the training set and
+# nothing else. The trees keep the same directions (monotone constraints).
 SIGNS = {
     **dict.fromkeys(("attr_cov", "cov_idf", "hit_idf_sum", "local_cov", "attr_ctx", "bm25", "rank",
                      "svc_direct", "svc_named_direct", "svc_around", "svc_described", "fit", "dim_fit",
-                     "qual_match", "agree", "near", "named_cov", "q_cov_idf", "q_full", "q_cov_text", "adjacent", "head_beside"), 1.0),
+                     "qual_match", "agree", "near", "named_cov", "q_cov_idf", "q_full", "q_cov_text", "adjacent", "head_beside",
+                     "range:none"), 1.0),
     **dict.fromkeys(("miss_idf_max", "miss_idf_sum", "dim_bad", "svc_other", "qual_other",
-                     "all_in_question", "head_apart"), -1.0),
+                     "all_in_question", "head_apart", "svc_parent_only",
+                     "range_end:high:none", "range_end:low:none"), -1.0),
 }
 
 
@@ -207,7 +211,7 @@ def fit(groups, *, epochs: int, l2: float, min_abstention: float, lr: float = 0.
 TREE_PARAMS = dict(objective="lambdarank", num_leaves=16, learning_rate=0.05, min_data_in_leaf=20,
                    lambdarank_truncation_level=3, bagging_fraction=0.8, bagging_freq=1, feature_fraction=0.8,
                    seed=0, deterministic=True, force_row_wise=True, num_threads=1, verbose=-1)
-NIL_BIASES = [round(0.25 * i, 2) for i in range(17)]     # 0 .. 4
+NIL_BIASES = [round(0.25 * i, 2) for i in range(-8, 17)]     # -2 .. 4
 
 
 def restrict(mats, w, k):
@@ -221,13 +225,19 @@ def restrict(mats, w, k):
     return out
 
 
-def train_trees(mats, rounds: int):
+def train_trees(mats, rounds: int, names: list[str], base=None):
+    """LambdaRank trees over the rows of `mats`; each feature of SIGNS may move a score only its
+    way (LightGBM's monotone constraints), as in the linear fit: a note style the trees never saw
+    cannot make more evidence count against an answer. `base` (weights by column), when given,
+    is the score the trees start from: they fit what the linear score gets wrong."""
     import lightgbm as lgb
 
     x = np.vstack([m[0] for m in mats])
     y = np.concatenate([m[1] for m in mats]).astype(int)
-    data = lgb.Dataset(x, y, group=[len(m[1]) for m in mats], free_raw_data=False)
-    return lgb.train(TREE_PARAMS, data, num_boost_round=rounds)
+    data = lgb.Dataset(x, y, group=[len(m[1]) for m in mats], free_raw_data=False,
+                       init_score=None if base is None else x @ base)
+    params = dict(TREE_PARAMS, monotone_constraints=[int(SIGNS.get(n, 0.0)) for n in names])
+    return lgb.train(params, data, num_boost_round=rounds)
 
 
 def trees_of(booster, names) -> tuple:
@@ -273,7 +283,7 @@ def _choose(scored, biases):
 
 
 def fit_trees(groups, n_corpus: int, w_lin: dict, *, k: int, rounds: int, min_abstention: float,
-              folds: int = 5):
+              tree_base: float = 1.0, folds: int = 5):
     """The second stage. Its nil bias is the smallest whose abstention on the corpus's
     unanswerable questions, scored out of fold (each fold's trees fit on the other folds and kg's
     own gold), reaches `min_abstention`, and that abstains on every unanswerable question of kg's
@@ -283,20 +293,25 @@ def fit_trees(groups, n_corpus: int, w_lin: dict, *, k: int, rounds: int, min_ab
     w = np.array([w_lin.get(n, 0.0) for n in names])
     mats = restrict(mats_all, w, k)
     corpus, bundled = mats[:n_c], mats[n_c:]
+    base = tree_base * w if tree_base else None
+
+    def predict(booster, x):
+        return booster.predict(x) + (x @ base if base is not None else 0.0)
     fold = np.random.default_rng(0).integers(0, folds, len(corpus))
     scored = []
     for f in range(folds):
         train = [m for m, g in zip(corpus, fold) if g != f] + bundled
-        booster = train_trees([m for m in train if m[1].any()], rounds)
-        scored += [(booster.predict(m[0]), m[1], m[2], m[3]) for m, g in zip(corpus, fold) if g == f]
+        booster = train_trees([m for m in train if m[1].any()], rounds, names, base)
+        scored += [(predict(booster, m[0]), m[1], m[2], m[3]) for m, g in zip(corpus, fold) if g == f]
         print(f"  trees: fold {f + 1} of {folds}", file=sys.stderr)
     oof = _choose(scored, NIL_BIASES)
-    booster = train_trees([m for m in mats if m[1].any()], rounds)
-    inside = _choose([(booster.predict(m[0]), m[1], m[2], m[3]) for m in bundled], NIL_BIASES)
+    booster = train_trees([m for m in mats if m[1].any()], rounds, names, base)
+    inside = _choose([(predict(booster, m[0]), m[1], m[2], m[3]) for m in bundled], NIL_BIASES)
     ok = [b for b in NIL_BIASES if oof[b][1] >= min_abstention * oof[b][3] and inside[b][1] == inside[b][3]]
     bias = ok[0] if ok else NIL_BIASES[-1]
     h, a, na, nu = oof[bias]
-    figures = {"rerank": k, "rounds": rounds, "nil_bias": bias, "tree_min_abstention": min_abstention,
+    figures = {"rerank": k, "rounds": rounds, "nil_bias": bias, "tree_base": tree_base,
+               "tree_min_abstention": min_abstention,
                "out_of_fold_hits": f"{h}/{na}", "out_of_fold_abstained": f"{a}/{nu}",
                "bundled_fit_hits": f"{inside[bias][0]}/{inside[bias][2]}",
                "bundled_fit_abstained": f"{inside[bias][1]}/{inside[bias][3]}"}
@@ -316,6 +331,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=400, help="trees in the second stage")
     ap.add_argument("--tree-min-abstention", type=float, default=0.85,
                     help="the out-of-fold share of the corpus's unanswerable questions the trees must abstain on")
+    ap.add_argument("--tree-base", type=float, default=1.0,
+                    help="the share of the linear score the trees start from (0: the trees alone)")
     ap.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
     a = ap.parse_args()
     started = time.perf_counter()
@@ -343,14 +360,15 @@ def main() -> None:
     trees, bias = (), 0.0
     if a.rerank:
         trees, bias, more = fit_trees(groups, n_corpus, weights, k=a.rerank, rounds=a.rounds,
-                                      min_abstention=a.tree_min_abstention)
+                                      min_abstention=a.tree_min_abstention, tree_base=a.tree_base)
         figures.update(more)
         trust = 2.0             # the trees weigh the graph's answer (graph_first, graph_score) themselves
     print(json.dumps(figures))
     if not a.dry_run:
         meta = {"fitted_by": "bench/fit_ranker.py", "train": "corpus train split + tests/gold/ask.jsonl",
                 "epochs": a.epochs, "l2": a.l2, "min_abstention": a.min_abstention, **figures}
-        write_ranker(Ranker(weights, trust, meta, trees, a.rerank, bias), WEIGHTS_PATH)
+        write_ranker(Ranker(weights, trust, meta, trees, a.rerank, bias, a.tree_base if trees else 0.0),
+                     WEIGHTS_PATH)
         print(f"wrote {WEIGHTS_PATH.relative_to(ROOT)} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 

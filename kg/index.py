@@ -103,6 +103,7 @@ class StatementIndex:
         self._count: int | None = None
         self._df: dict[str, int] = {}
         self._terms: list[str] | None = None
+        self._term_docs: dict[str, int] = {}
         self._fact_key: str | None = None
 
     def close(self) -> None:
@@ -247,15 +248,74 @@ class StatementIndex:
                 cache[word] = self.count()
         return cache[word]
 
-    def spelled_like(self, word: str, cutoff: float = 80.0) -> bool:
-        """Does some indexed word look like `word` misspelt ("wating": "wait")? The index keeps
-        Porter stems, so a typed word is compared with the stems of the notes' words."""
+    def _stems(self) -> list[str]:
+        """Every Porter stem of the indexed text (3 letters or more)."""
         if self._terms is None:
             try:
                 self.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.terms USING fts5vocab(main, fts, 'row')")
-                self._terms = [t for (t,) in self.db.execute("SELECT term FROM temp.terms") if len(t) >= 3]
+                rows = self.db.execute("SELECT term, doc FROM temp.terms").fetchall()
             except sqlite3.Error:
-                self._terms = []
+                rows = []
+            self._terms = [t for t, _d in rows if len(t) >= 3]
+            self._term_docs = {t: d for t, d in rows if len(t) >= 3}
+        return self._terms
+
+    def correct(self, word: str) -> str | None:
+        """The notes' word that a word they never write is a misspelling of ("helth": "health",
+        "visiblity": "visibility", "partiton": "partition"), or None.
+
+        The rule: a word of 5 letters or more that no statement holds as written is compared with
+        the notes' words that share its first letter, by edit distance counting a swap of two
+        letters as one edit: one edit, two for a word of 10 letters or more; a word of 5 letters
+        only takes a dropped letter back ("helth", not "carve" to "care"). The
+        words compared are those of the statements holding the word's own stem, when some do (a
+        misspelling the stemmer forgives), else of the statements holding the stems nearest to it
+        (the typed word cut to a stem's length when the stem is shorter, as a stem is a word cut
+        short). Two forms of one word ("declares", "declare") are not a misspelling. The nearest
+        word wins, then the one written most often."""
+        from rapidfuzz.distance import OSA
+
+        word = word.lower()
+        if len(word) < 5 or not word.isalpha():
+            return None
+        term = _fts_word(word)
+        try:
+            if self.db.execute("SELECT 1 FROM fts JOIN statements s ON s.id = fts.rowid WHERE fts MATCH ? "
+                               "AND instr(lower(s.text), ?) LIMIT 1", (f'"{term}"', word)).fetchone():
+                return None
+            self.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.terms USING fts5vocab(main, fts, 'row')")
+            stems = self.db.execute("SELECT term, doc FROM temp.terms WHERE term >= ? AND term < ?",
+                                    (word[0], chr(ord(word[0]) + 1))).fetchall()
+        except sqlite3.Error:
+            return None
+        most = 2 if len(word) >= 10 else 1
+        near = []
+        for t, docs in stems:
+            if t.isalpha() and max(4, len(word) - 4) <= len(t) <= len(word) + 2:
+                d = OSA.distance(word[:len(t)] if len(t) < len(word) else word, t, score_cutoff=most)
+                if d <= most:
+                    near.append((d, -docs, t))
+        counts: dict[str, int] = {}
+        # a word whose stem the notes hold is compared with the words of that stem alone; a stem
+        # is matched as a prefix, as the stemmer would cut it again ("extens" to "exten")
+        matches = [f'"{term}"'] if self.frequency(word) else [f'"{t}"*' for _d, _n, t in sorted(near)[:12]]
+        for match in matches:
+            for (text,) in self.db.execute("SELECT s.text FROM fts JOIN statements s ON s.id = fts.rowid "
+                                           "WHERE fts MATCH ? LIMIT 20", (match,)):
+                for w in re.findall(r"[A-Za-z]+", text):
+                    w = w.lower()
+                    if w[0] == word[0] and w != word and abs(len(w) - len(word)) <= most \
+                            and not _inflected(w, word):
+                        counts[w] = counts.get(w, 0) + 1
+        if len(word) == 5:      # a short word: only a letter dropped, the commonest slip ("helth")
+            counts = {w: n for w, n in counts.items() if len(w) == 6}
+        best = min(counts, key=lambda w: (OSA.distance(w, word), -counts[w], w), default=None)
+        return best if best is not None and OSA.distance(best, word) <= most else None
+
+    def spelled_like(self, word: str, cutoff: float = 80.0) -> bool:
+        """Does some indexed word look like `word` misspelt ("wating": "wait")? The index keeps
+        Porter stems, so a typed word is compared with the stems of the notes' words."""
+        self._stems()
         from rapidfuzz import fuzz, process
 
         word = word.lower()
@@ -326,6 +386,20 @@ class StatementIndex:
 
 # the body counts more than its headings and parents
 _BM25 = "bm25(fts, 1.0, 0.35)"
+
+
+# endings by which English inflects or derives a word: two words that differ only by them
+# ("declares" / "declare", "slowest" / "slower", "economical" / "economic") are not a misspelling
+_ENDINGS = {"", "s", "es", "d", "ed", "r", "er", "st", "est", "ing", "al", "ally", "ly", "ion", "ions"}
+
+
+def _inflected(a: str, b: str) -> bool:
+    """Are `a` and `b` one word with two endings (kg.index.StatementIndex.correct)?"""
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    # the endings may share letters: "protect|ing", "protect|ion"
+    return any(a[k:] in _ENDINGS and b[k:] in _ENDINGS for k in range(n, max(n - 4, 3), -1))
 
 
 def _fts_word(term: str) -> str:

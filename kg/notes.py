@@ -258,6 +258,38 @@ MAX_STATEMENT_CHARS = 2000
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 
 
+_VALUE_MARK = re.compile(r"\.{3,}|…|·{3,}|⇒|→|->")
+_LINE_OF = re.compile(r"^\s*([=#*~-])\1{2,}\s*$")     # a line of one character repeated: "=====", "-----"
+
+
+def framed_titles(lines: list[str], start: int = 0) -> dict[int, int]:
+    """Titles a plain-text note sets off with rule lines, by line index, and their levels: a
+    title between two lines of the same repeated character ("=====" / "Key Management" /
+    "=====", as banners are written) or a title underlined ("Message queues" / "-----", as
+    setext and reStructuredText write them). As in reStructuredText, each style of frame (its
+    overline character, if any, and its underline character) is a level, in the order the note
+    first uses them. A title is one line of at most eight words after a blank line or its
+    overline, not a bullet and not a "name ..... value" line; a rule line under a line of prose
+    that follows other text is a separator, not a frame. Lines before `start` (front matter) are
+    not read."""
+    out: dict[int, int] = {}
+    styles: dict[tuple[str, str], int] = {}
+    for i in range(start, len(lines) - 1):
+        under = _LINE_OF.match(lines[i + 1])
+        s = lines[i].strip()
+        if not under or not s or _LINE_OF.match(lines[i]) or _BULLET.match(lines[i]) or len(s.split()) > 8 \
+                or _VALUE_MARK.search(s):
+            continue
+        over = _LINE_OF.match(lines[i - 1]) if i > start else None
+        if over and over.group(1) != under.group(1):
+            over = None
+        if not over and i > start and lines[i - 1].strip():
+            continue
+        style = (over.group(1) if over else "", under.group(1))
+        out[i] = styles.setdefault(style, len(styles) + 1)
+    return out
+
+
 def _pieces(text: str) -> list[str]:
     """Split an over-long statement at sentence ends, else at spaces, into pieces under the limit."""
     out: list[str] = []
@@ -347,6 +379,8 @@ class _Reader:
         self.markdown = not self.org and any(_MD_HEADING.match(line) for line in lines[:4000])
         indents = {_indent(m.group(1)) for line in lines if (m := _BULLET.match(line))}
         self.flat = len(indents) <= 1
+        self.framed: dict[int, int] = {}
+        self.label_base = 1
 
     # ------------------------------------------------------------ emitting
 
@@ -531,7 +565,7 @@ class _Reader:
             level = 1 if self._next_is_heading(lineno) else 2
             if level == 2 and not self.headings:
                 level = 1
-            self.heading(level, s, lineno, raw)
+            self.heading(level + self.label_base - 1, s, lineno, raw)
             return
         if (b is not None and b.kind == "paragraph" and not prev_blank and not _is_standalone(s)
                 and not _is_standalone(b.raw[-1]) and not _TERMINAL.search(b.raw[-1].strip())
@@ -613,6 +647,9 @@ class _Reader:
     # ------------------------------------------------------------ main loop
 
     def run(self, start: int = 0) -> list[Statement]:
+        # titles framed by rule lines are the top levels; a plain-text note's label headings go below them
+        self.framed = {} if self.org else framed_titles(self.lines, start)
+        self.label_base = 1 + max(self.framed.values(), default=0)
         in_code = False
         prev_blank = True
         for idx in range(start, len(self.lines)):
@@ -637,7 +674,9 @@ class _Reader:
                 continue
             s = s.lstrip("\ufeff")
             m = _MD_HEADING.match(s) if not self.org else _ORG_HEADING.match(raw)
-            if m and not raw.startswith((" ", "\t")):
+            if idx in self.framed:
+                self.heading(self.framed[idx], s, lineno, raw)
+            elif m and not raw.startswith((" ", "\t")):
                 self.heading(len(m.group(1)), m.group(2), lineno, raw)
             elif self.org and _ORG_DIRECTIVE.match(s):
                 self.flush()

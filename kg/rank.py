@@ -3,8 +3,9 @@
 Every question's candidates include "nil", the answer "the notes do not say": it has features of
 its own (the expected answer type, whether a service was named), so that abstaining is decided by
 the same score as answering. Two stages: the linear score orders every candidate; the best
-`rerank` of them and nil are scored again by a sum of regression trees (a LambdaRank ensemble),
-which can weigh one feature by another (a count beside the question's noun counts for more on a
+`rerank` of them and nil are scored again by a sum of regression trees (a LambdaRank ensemble
+boosted from the linear score, `tree_base` of it: the trees correct the linear order rather than
+replace it), which can weigh one feature by another (a count beside the question's noun counts for more on a
 line about the named service) where a linear score cannot; nil's tree score gets `nil_bias`, the
 cut that sets how often kg abstains. The weights, the trees, the cut and the graph-trust cut are
 data: kg/ranker.json, written by `python bench/fit_ranker.py` and never edited by hand. A feature
@@ -31,6 +32,7 @@ class Ranker:
     trees: tuple = ()               # Tree, ...: the second stage (none: the linear score decides)
     rerank: int = 0                 # how many of the best candidates (besides nil) the trees score again
     nil_bias: float = 0.0           # added to nil's tree score
+    tree_base: float = 0.0          # the share of the linear score the trees start from (1: they correct it)
 
     def score(self, features: dict[str, float]) -> float:
         w = self.weights
@@ -38,7 +40,8 @@ class Ranker:
 
     def tree_score(self, features: dict[str, float], nil: bool) -> float:
         get = features.get
-        return sum(t.value(get) for t in self.trees) + (self.nil_bias if nil else 0.0)
+        base = self.tree_base * self.score(features) if self.tree_base else 0.0
+        return base + sum(t.value(get) for t in self.trees) + (self.nil_bias if nil else 0.0)
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,8 @@ def read_ranker(path: Path) -> Ranker:
     data = json.loads(path.read_text(encoding="utf-8"))
     trees = tuple(Tree.from_json(t) for t in data.get("trees", ()))
     return Ranker(dict(data.get("weights", {})), float(data.get("graph_trust", 2.0)), dict(data.get("meta", {})),
-                  trees, int(data.get("rerank", 0)), float(data.get("nil_bias", 0.0)))
+                  trees, int(data.get("rerank", 0)), float(data.get("nil_bias", 0.0)),
+                  float(data.get("tree_base", 0.0)))
 
 
 @lru_cache(maxsize=1)
@@ -90,7 +94,7 @@ def write_ranker(ranker: Ranker, path: Path = WEIGHTS_PATH) -> None:
             "weights": {k: round(v, 6) for k, v in sorted(ranker.weights.items()) if abs(v) > 1e-9}}
     text = json.dumps(body, indent=1)
     if ranker.trees:               # one tree a line: a diff of two fits stays readable
-        body = {"rerank": ranker.rerank, "nil_bias": round(ranker.nil_bias, 6)}
+        body = {"rerank": ranker.rerank, "nil_bias": round(ranker.nil_bias, 6), "tree_base": ranker.tree_base}
         trees = ",\n".join(json.dumps(t.to_json(), separators=(",", ":")) for t in ranker.trees)
         text = text[:-2] + ",\n" + json.dumps(body, indent=1)[2:-2] + f',\n "trees": [\n{trees}\n]\n}}'
     path.write_text(text + "\n", encoding="utf-8")

@@ -22,7 +22,7 @@ from kg.answer import Answer, AnswerItem, Answerer
 from kg.facts import Source, service_and_features
 from kg.index import Hit, open_index
 from kg.lexicon import Lexicon, default_lexicon
-from kg.question import Question
+from kg.question import Question, parse_question
 from kg.rank import Ranker, load_ranker
 from kg.spans import Span, range_text, read_spans
 from kg.units import Quantity, convert, format_quantity
@@ -45,6 +45,7 @@ _FITS = {
 }
 DESCRIBED_BY_HITS = 20          # statements whose services vote for the service a question describes
 DESCRIBED_BY_DEFINITION = 5     # services whose definitions add a vote
+SEARCH_LIMIT = 40               # statements read per search (all notes, then the services in scope)
 _QUANTITY_TYPES = {"quantity", "count", "duration", "percentage", "money"}
 _TYPE_OF_DIMENSION = {"Duration": "duration", "Count": "count", "Percentage": "percentage", "Money": "money"}
 _DIMENSION_OF_TYPE = {"percentage": "Percentage", "money": "Money", "duration": "Duration"}
@@ -73,6 +74,7 @@ class Analysis:
     unheard: bool = False               # and no statement of the notes holds that word
     alone: bool = False                 # and it is the only word of the question kg knows nothing of
     head: str | None = None             # stem of the noun it asks the value of ("security groups" -> group)
+    parents: set[str] = field(default_factory=set)  # services in scope only as what a named feature is part of
 
 
 @dataclass
@@ -113,6 +115,7 @@ class Reader:
         self._spans: dict[str, tuple] = {}
         self._filler = {stem(w) for w in self.lexicon.cues.get("filler", ())}
         self._head_words = self._head_lexicon()
+        self._known: set[str] | None = None
 
     def _head_lexicon(self) -> tuple[set[str], set[str], list[list[str]], set[str]]:
         """The words `_head` reads a question by, from the lexicon and the vocabulary's qualifiers:
@@ -130,6 +133,40 @@ class Reader:
     # ------------------------------------------------------------ entry point
 
     def answer(self, store, question: Question) -> Answer:
+        typed = question
+        question = self.spelled(store, question)
+        answer = self._answer(store, question)
+        if question is not typed:
+            answer.question = typed.text
+        return answer
+
+    def spelled(self, store, question: Question) -> Question:
+        """The question with each word the notes never write, and kg knows nowhere else (a
+        service's name, a cue word), replaced by the notes' word it misspells
+        (kg.index.StatementIndex.correct): "route53 helth check interval" is read as "route53
+        health check interval". A question without such a word is returned as it came."""
+        if question.kind != "limit":
+            return question
+        known = self._known_words()
+        index = self._open(store)
+        text = question.text
+        for w in dict.fromkeys(question.words):
+            if w.isalpha() and len(w) >= 5 and w not in known and stem(w) not in self._filler:
+                right = index.correct(w)
+                if right:
+                    text = re.sub(rf"(?i)(?<![\w@]){re.escape(w)}(?![\w@])", right, text)
+        return question if text == question.text else parse_question(text)
+
+    def _known_words(self) -> set[str]:
+        """Words kg knows apart from the notes: those of service names and limit kinds, and cue words."""
+        if self._known is None:
+            phrases = [label for group in (self.vocab.services, self.vocab.kinds) for c in group.values()
+                       for label in c.labels]
+            phrases += [cue for cues in self.lexicon.cues.values() for cue in cues]
+            self._known = {w.lower() for p in phrases for w in re.findall(r"[A-Za-z]+", p)}
+        return self._known
+
+    def _answer(self, store, question: Question) -> Answer:
         if question.kind == "limit" and self.keep_facts:
             # the statement index also keeps each service's limit facts, for the graph's answer
             self.graph.fact_source = self._open(store).limit_facts
@@ -145,12 +182,12 @@ class Reader:
         index = self._open(store)
         terms = [w for w in question.words if stem(w) not in self._filler and len(w) > 1]
         terms += _compound_terms(index, terms)
-        hits = index.search(terms, limit=40)
+        hits = index.search(terms, limit=SEARCH_LIMIT)
         if not analysis.named:
             analysis.described = self._described_in_notes(analysis, hits)
             analysis.services = [iri for d in analysis.described for iri in service_and_features(self.vocab, d)]
         if analysis.services:
-            hits += index.search(terms, services=analysis.services, limit=40)
+            hits += index.search(terms, services=analysis.services, limit=SEARCH_LIMIT)
         seen: dict[int, Hit] = {}
         for h in hits:
             if h.id not in seen or h.bm25 < seen[h.id].bm25:
@@ -230,8 +267,9 @@ class Reader:
             described = self._described(attribute, keep=DESCRIBED_BY_DEFINITION)
             scope = [iri for d in described for iri in service_and_features(self.vocab, d)]
         qualifier, _explicit = self.graph._wanted_qualifier(question)
+        own = {iri for n in named for iri in service_and_features(self.vocab, n)}
         return Analysis(question, expected, cues, qualifier, scope, named, attribute, words, described,
-                        head=self._head(question))
+                        head=self._head(question), parents=set(scope) - own if named else set())
 
     def _head(self, question: Question) -> str | None:
         """The noun a question asks the value of: the last word of its first run of content words.
@@ -390,6 +428,7 @@ class Reader:
             "svc_named_direct": float(bool(h.direct & named)),
             "svc_around": float(bool(h.around & scope) and not h.direct & scope),
             "svc_other": float(bool(scope) and bool(h.direct) and not (h.direct | h.around) & scope),
+            "svc_parent_only": float(_parent_only(a, h)),
             "svc_none": float(not scope),
             "svc_described": float(bool(a.described) and bool((h.direct | h.around) & scope)),
             "attr_cov": len(attr & text_stems) / len(attr) if attr else 0.0,
@@ -714,6 +753,14 @@ def _whole_range(best: Candidate, cands: list[Candidate]) -> Candidate | None:
                 sp.start <= best.span.start and best.span.end <= sp.end:
             return c
     return None
+
+
+def _parent_only(a: Analysis, h: Hit) -> bool:
+    """Is a statement about the service a named feature is part of, and not about the feature?
+    "the timeout of a Lambda@Edge function": a line of the Lambda section states Lambda's own
+    timeout. The ranker weighs it (a feature's limit is often stated under its service)."""
+    about = (h.direct | h.around) & set(a.services)
+    return bool(a.parents) and bool(about) and about <= a.parents
 
 
 def _order(c: Candidate) -> tuple:

@@ -148,8 +148,10 @@ def test_first_use_ingests_the_bundled_notes(tmp_path, monkeypatch):
 # purpose (issue 13); raise it as answering improves. Raised to 188/213 when the answer type came to
 # be read at the question's head (corpus train 44.9%, test 36.8%). Raised to 191/213 when described
 # services came to be found by the notes' best lines and stated ranges to answer as ranges (corpus
-# train 50.2%, test 38.9%).
-ACCURACY_FLOOR = {"hits_at_1": 0.896, "citation_accuracy": 0.896, "abstention": 1.0}
+# train 50.2%, test 38.9%). Raised to 200/213 when the ranker's tree stage came to correct the
+# linear score under the same sign constraints and misspelt words came to be read as the notes
+# spell them (corpus test 44.2%).
+ACCURACY_FLOOR = {"hits_at_1": 0.938, "citation_accuracy": 0.938, "abstention": 1.0}
 
 
 def test_accuracy_on_the_gold_questions_does_not_fall(bundled_db):

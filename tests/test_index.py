@@ -117,3 +117,44 @@ def test_one_small_note_extracted_in_process_gives_the_same_index(tmp_path, voca
     from_ingest, from_store = _rows_from_ingest_and_from_store(tmp_path, vocab, monkeypatch, notes)
     assert any(r[0] == "statement" and r[6] for r in from_store)        # a bullet with parents
     assert from_ingest == from_store
+
+
+# A student's flash-card file: "front :: back" lines, one card a line.
+CARDS = """Route 53 health checks :: run every 30 seconds by default
+Kinesis partition key :: up to 256 characters
+SQS visibility timeout :: hides a message from other consumers, so take care
+Ice-age analogy :: glacial retrieval takes hours
+CloudFormation templates :: declare resources
+"""
+
+
+def test_a_word_the_notes_never_write_is_read_as_the_word_it_misspells(tmp_path, vocab, monkeypatch):
+    from kg.index import open_index
+    from kg.question import parse_question
+    from kg.reading import Reader
+    from kg.store import open_store
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "cards.txt").write_text(CARDS)
+    db = tmp_path / "store"
+    _ingest(db, [notes])
+    with open_store(db) as store:
+        index = open_index(store, vocab)
+        assert index.correct("helth") == "health"          # a letter dropped
+        assert index.correct("partiton") == "partition"    # the stem cut short
+        assert index.correct("visiblity") == "visibility"  # a misspelling the stemmer forgives
+        # near misses: a word the notes write, a short word, a word too far from any
+        assert index.correct("health") is None
+        assert index.correct("helt") is None
+        assert index.correct("hxxxth") is None            # three edits from "health"
+        assert index.correct("declares") is None          # another form of "declare"
+        assert index.correct("carve") is None             # a short word: only a dropped letter is put back
+        reader = Reader(vocab)
+        asked = reader.spelled(store, parse_question("route53 helth check interval"))
+        assert "health" in asked.words
+        # a service's name is known without the notes: "glacier" is not "glacial"
+        asked = reader.spelled(store, parse_question("glacier retreival time"))
+        assert "glacier" in asked.words and "retrieval" in asked.words
+        index.close()

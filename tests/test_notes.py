@@ -142,3 +142,48 @@ def test_a_glossary_whose_names_lost_their_line_breaks_gets_them_back():
     assert by_line == {"⇒ Create or fully replace data": "PutItem",
                        "⇒ Up to 100 items at a time (16MB max)": "BatchGetItem",
                        "⇒ Return items by key": "Query"}
+
+
+# A plain-text course export that frames each service's section with "=====" banners and files
+# its topics under flush-left labels (the style of a long single-file note). Without the banners a
+# label that happened to precede another label ("Keys never leave the service" above "KMS Keys")
+# became a level-1 heading and stayed the heading of every later section.
+BANNER_NOTE = """==========
+Key Store
+==========
+
+Keys never leave the service
+KMS Keys
+  - up to 4kb of key data
+
+==========
+Compute
+==========
+
+Bootstrapping
+  - user-data (startup script) is entrypoint
+    - max 16kb
+"""
+
+
+def test_titles_framed_by_rule_lines_are_the_top_headings_and_reset_the_labels_under_them():
+    note = parse_text(BANNER_NOTE, "notes.txt")
+    st = by_text(note, "max 16kb")
+    assert st.headings == ("Compute", "Bootstrapping")
+    assert st.parents == ("user-data (startup script) is entrypoint",)
+    assert by_text(note, "up to 4kb").headings[0] == "Key Store"
+
+
+def test_underlined_titles_take_levels_in_the_order_their_styles_appear():
+    note = parse_text("Study log\n=========\n\nQueues\n------\n\n- retention 4 days\n\nNetworks\n--------\n\n- ssh on 22\n",
+                      "log.rst")
+    assert by_text(note, "ssh on 22").headings == ("Study log", "Networks")
+    assert by_text(note, "retention 4 days").headings == ("Study log", "Queues")
+
+
+def test_a_rule_under_prose_or_front_matter_frames_no_title():
+    # near miss: "---" after a paragraph line is a separator, and front matter is not a title
+    note = parse_text("---\ndate: 2024-01-02\n---\n\nSQS keeps messages 4 days\nlonger with config\n---\n\n- FIFO limit 300\n",
+                      "x.md")
+    assert by_text(note, "FIFO limit 300").headings == ()
+    assert note.title is None or "date" not in note.title

@@ -70,3 +70,25 @@ def test_a_count_beside_the_noun_it_counts(vocab):
 
     assert beside("Up to 500 security groups per VPC", "groups")
     assert not beside("Peering connects 2 VPCs privately", "connections")   # near miss: it counts VPCs
+
+
+def _hit(direct=(), around=()):
+    from kg.index import Hit
+
+    return Hit(1, "n", "n.md", 1, 1, "Function timeout (max) 900 seconds", "", "", None, -1.0,
+               frozenset(direct), frozenset(around))
+
+
+def test_a_line_about_the_service_a_named_feature_is_part_of_is_marked(vocab):
+    # "Lambda@Edge" is a feature under Lambda: a line of the notes' Lambda section states Lambda's own timeout
+    from kg.question import parse_question
+    from kg.reading import Reader, _parent_only
+
+    svc = "https://example.org/kg/service/"
+    a = Reader(vocab).analyse(parse_question("What is the timeout of a Lambda@Edge viewer request function?"))
+    assert a.named == [svc + "lambda-edge"] and svc + "lambda" in a.parents
+    assert _parent_only(a, _hit(around=[svc + "lambda"]))
+    # near misses: a line about the feature itself, and the same line for a question naming Lambda
+    assert not _parent_only(a, _hit(direct=[svc + "lambda-edge"], around=[svc + "lambda"]))
+    b = Reader(vocab).analyse(parse_question("What is the timeout of a Lambda function?"))
+    assert not b.parents and not _parent_only(b, _hit(around=[svc + "lambda"]))
