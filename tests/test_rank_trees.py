@@ -92,3 +92,18 @@ def test_a_line_about_the_service_a_named_feature_is_part_of_is_marked(vocab):
     assert not _parent_only(a, _hit(direct=[svc + "lambda-edge"], around=[svc + "lambda"]))
     b = Reader(vocab).analyse(parse_question("What is the timeout of a Lambda function?"))
     assert not b.parents and not _parent_only(b, _hit(around=[svc + "lambda"]))
+
+
+def test_trees_boosted_from_the_linear_score_add_to_it(tmp_path: Path):
+    # the shipped stage corrects the linear order: its score is tree_base x the linear score plus the trees
+    from kg.rank import Ranker, Tree, read_ranker, write_ranker
+
+    t = Tree(("fit",), (0.5,), (-1,), (-2,), (-0.25, 0.5))
+    r = Ranker({"fit": 3.0, "bm25": 1.0}, 2.0, {}, (t,), 20, 0.5, 1.0)
+    write_ranker(r, tmp_path / "r.json")
+    back = read_ranker(tmp_path / "r.json")
+    assert back == r
+    assert back.tree_score({"fit": 1.0, "bm25": 0.5}, nil=False) == 3.5 + 0.5
+    # near miss: the same trees alone (tree_base 0) score the trees only
+    alone = Ranker(r.weights, 2.0, {}, (t,), 20, 0.5)
+    assert alone.tree_score({"fit": 1.0, "bm25": 0.5}, nil=False) == 0.5
