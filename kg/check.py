@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kg.facts import IntegrationFact, LimitFact, Source
+from kg.facts import IntegrationFact, LimitFact, Source, note_names, store_note_names
 from kg.resources import shapes_path
 from kg.store import EmbeddedStore
 
@@ -698,6 +698,7 @@ def _statements_by_default(store: EmbeddedStore, vocab) -> list[tuple[str, str, 
         OPTIONAL {{ ?st <{KG}headingPath> ?headings }}
         FILTER(CONTAINS(LCASE(?text), "by default")) }} }}""")
     finder = PhraseFinder({iri: c.labels for iri, c in vocab.services.items()})
+    names = store_note_names(store) if rows else {}
     out = []
     for r in rows:
         m = _BY_DEFAULT.search(r["text"])
@@ -722,7 +723,8 @@ def _statements_by_default(store: EmbeddedStore, vocab) -> list[tuple[str, str, 
             feature = found[0].label.lower()
         if not feature:
             continue
-        source = Source(r["path"].rsplit("/", 1)[-1], int(r["line"]), int(r["end"]), r["text"], r.get("date"))
+        source = Source(names.get(r["path"]) or r["path"].rsplit("/", 1)[-1], int(r["line"]), int(r["end"]),
+                        r["text"], r.get("date"))
         # "Default encryption (SSE-S3)" names an S3 feature: group by the service it belongs to
         out.append((vocab.root_service(service), feature, not m.group("neg"), source))
     return out
@@ -793,7 +795,8 @@ def note_evidence(store: EmbeddedStore) -> dict[str, NoteEvidence]:
 
     paths = {r["note"]: r["path"] for r in store.select(
         f"SELECT ?note ?path WHERE {{ GRAPH ?note {{ ?note <{KG}path> ?path }} }}")}
-    notes = {iri: NoteEvidence(path.rsplit("/", 1)[-1], path) for iri, path in paths.items()}
+    names = note_names(paths.values())
+    notes = {iri: NoteEvidence(names[path], path) for iri, path in paths.items()}
     for ev in notes.values():
         for code, version in _EXAM.findall(ev.path):
             ev.exams[code] = max(ev.exams.get(code, 0), int(version))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kg.check import value_conflicts
-from kg.facts import IntegrationFact, LimitFact, integration_facts, limit_facts, service_and_features
+from kg.facts import IntegrationFact, LimitFact, integration_facts, limit_facts, service_and_features, store_note_names
 from kg.namespaces import KG
 from kg.store import IRI, EmbeddedStore
 from kg.vocab import Vocabulary
@@ -42,9 +42,10 @@ def describe_service(store: EmbeddedStore, vocab: Vocabulary, iri: str) -> Servi
     outgoing = [i for i in integrations if i.source in inside and i.target not in inside]
     incoming = [i for i in integrations if i.target in inside and i.source not in inside]
     notes: dict[str, int] = {}
+    names = store_note_names(store)
     for svc in scope:
         for row in store.select(_MENTIONS, svc=IRI(svc)):
-            name = row["path"].rsplit("/", 1)[-1]
+            name = names.get(row["path"]) or row["path"].rsplit("/", 1)[-1]
             notes[name] = notes.get(name, 0) + int(row["n"])
     category = vocab.categories.get(concept.category or "")
     parent = vocab.parent_service(iri)

@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.facts import note_names
 from kg.namespaces import KG
 from kg.store import EmbeddedStore
 from kg.vocab import Vocabulary
@@ -44,10 +45,6 @@ class FactPasses:
                                       fact.negative))
 
 
-def _name(path: str) -> str:
-    return path.rsplit("/", 1)[-1]      # as kg.facts names a source's note
-
-
 def explain_facts(store: EmbeddedStore, vocab: Vocabulary, facts) -> FactPasses:
     """Re-extract the notes that `facts` (limits and integrations of kg.facts) cite, and return
     the passes behind each fact.
@@ -69,8 +66,9 @@ def explain_facts(store: EmbeddedStore, vocab: Vocabulary, facts) -> FactPasses:
     rows = store.select(f"""SELECT ?path ?sha WHERE {{ GRAPH ?note {{
         ?note a <{KG}Note> ; <{KG}path> ?path ; <{KG}sha256> ?sha }} }}""")
     extractor = Extractor(vocab)
+    names = note_names(r["path"] for r in rows)          # as kg.facts names a source's note
     for row in sorted(rows, key=lambda r: r["path"]):
-        name = _name(row["path"])
+        name = names[row["path"]]
         if name not in wanted:
             continue
         path = Path(row["path"])

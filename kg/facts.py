@@ -121,8 +121,34 @@ _P = {KG + "attribute": "attribute", KG + "limitKind": "kind", KG + "qualifier":
       KG + "countOf": "noun", KG + "context": "context"}
 
 
-def _note_name(path: str) -> str:
-    return path.rsplit("/", 1)[-1]
+def note_names(paths) -> dict[str, str]:
+    """The name each note goes by in answers and findings, by its path: its file name, or as many
+    of its last folders as tell it apart from another note of the same file name
+    ("a/lambda.md" and "b/lambda.md"; a vault's "index.md" files). Notes are counted by path,
+    never by this name alone, but two notes never share it."""
+    parts = {p: p.split("/") for p in dict.fromkeys(paths)}
+    depth = dict.fromkeys(parts, 1)
+    while True:
+        taken: dict[str, list[str]] = {}
+        for p, k in depth.items():
+            taken.setdefault("/".join(parts[p][-k:]), []).append(p)
+        clash = [p for same in taken.values() if len(same) > 1 for p in same if depth[p] < len(parts[p])]
+        if not clash:
+            return {p: "/".join(parts[p][-k:]) for p, k in depth.items()}
+        for p in clash:
+            depth[p] += 1
+
+
+_NOTE_PATHS = f"SELECT DISTINCT ?path WHERE {{ GRAPH ?g {{ ?note <{KG}path> ?path }} }}"
+
+
+def store_note_names(store) -> dict[str, str]:
+    """note_names of every note the store holds."""
+    return note_names(r["path"] for r in store.select(_NOTE_PATHS))
+
+
+def _note_name(path: str, names: dict[str, str]) -> str:
+    return names.get(path) or path.rsplit("/", 1)[-1]
 
 
 def _fact_order(iri: str) -> tuple[str, int]:
@@ -136,6 +162,7 @@ def limit_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str] | N
     targets: list[dict] = [{"service": IRI(s)} for s in services] if services is not None else [{}]
     nodes: dict[str, dict] = {}
     sources: dict[str, list[Source]] = {}
+    names = store_note_names(store)
     for binding in targets:
         for r in store.select(_LIMIT_TRIPLES, **binding):
             node = nodes.setdefault(r["f"], {"service": r["service"], "context": []})
@@ -146,7 +173,7 @@ def limit_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str] | N
                 node[key] = r["o"]
         for r in store.select(_LIMIT_SOURCES, **binding):
             sources.setdefault(r["f"], []).append(
-                Source(_note_name(r["path"]), int(r["line"]), int(r["end"]), r["text"], r.get("date")))
+                Source(_note_name(r["path"], names), int(r["line"]), int(r["end"]), r["text"], r.get("date")))
     merged: dict[tuple, LimitFact] = {}
     seen_sources: dict[tuple, set[Source]] = {}
     forms: dict[tuple, dict[tuple, int]] = {}
@@ -224,6 +251,7 @@ def integration_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[st
                    for end in ("source", "target")] if services else []
     merged: dict[tuple, IntegrationFact] = {}
     seen_sources: dict[tuple, set[Source]] = {}
+    names = store_note_names(store) if batches else {}
     for rows in batches:
         for r in rows:
             negative = r["polarity"].endswith("negative")
@@ -234,7 +262,7 @@ def integration_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[st
                     r["source"], r["target"], _label_map(store, vocab, r["source"]),
                     _label_map(store, vocab, r["target"]), r["relation"],
                     _label_map(store, vocab, r["relation"]), bool(r["directed"]), negative)
-            src = Source(_note_name(r["path"]), int(r["line"]), int(r["end"]), r["text"], r.get("date"))
+            src = Source(_note_name(r["path"], names), int(r["line"]), int(r["end"]), r["text"], r.get("date"))
             if src not in seen_sources.setdefault(key, set()):
                 seen_sources[key].add(src)
                 fact.sources.append(src)
@@ -308,6 +336,7 @@ def capability_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str
     kg.capabilities.words_match, not by equality of text.
     """
     merged: dict[tuple, CapabilityFact] = {}
+    names = store_note_names(store)
     for r in _rows_for(store, _CAPABILITY_QUERY, services):
         positive = not r["polarity"].endswith("negative")
         feature = tuple(r["feature"].split())
@@ -317,7 +346,7 @@ def capability_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str
         if fact is None:
             fact = merged[key] = CapabilityFact(r["service"], _label_map(store, vocab, r["service"]), feature,
                                                 condition, positive, r["text"])
-        src = Source(_note_name(r["path"]), int(r["line"]), int(r["end"]), r["stext"], r.get("date"))
+        src = Source(_note_name(r["path"], names), int(r["line"]), int(r["end"]), r["stext"], r.get("date"))
         if src not in fact.sources:
             fact.sources.append(src)
     out = sorted(merged.values(), key=lambda f: (f.service, f.feature, f.condition, f.positive))
@@ -329,6 +358,7 @@ def capability_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str
 def setting_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str] | None) -> list[SettingFact]:
     """Every setting of any of `services` (IRIs; None for all), merged by service, attribute and value."""
     merged: dict[tuple, SettingFact] = {}
+    names = store_note_names(store)
     for r in _rows_for(store, _SETTING_QUERY, services):
         attribute = tuple(r["attribute"].split())
         key = (r["service"], attribute, r["value"])
@@ -336,7 +366,7 @@ def setting_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str] |
         if fact is None:
             fact = merged[key] = SettingFact(r["service"], _label_map(store, vocab, r["service"]), attribute,
                                              r["value"], r["kind"])
-        src = Source(_note_name(r["path"]), int(r["line"]), int(r["end"]), r["stext"], r.get("date"))
+        src = Source(_note_name(r["path"], names), int(r["line"]), int(r["end"]), r["stext"], r.get("date"))
         if src not in fact.sources:
             fact.sources.append(src)
     out = sorted(merged.values(), key=lambda f: (f.service, f.attribute, f.value))
@@ -360,5 +390,5 @@ def service_and_features(vocab: Vocabulary, iri: str) -> list[str]:
 
 
 __all__ = ["CANONICAL_NAMES", "CapabilityFact", "IntegrationFact", "LimitFact", "SettingFact", "Source",
-           "capability_facts", "graph_stats", "integration_facts", "limit_facts", "service_and_features",
+           "capability_facts", "graph_stats", "integration_facts", "limit_facts", "note_names", "service_and_features",
            "setting_facts"]

@@ -73,6 +73,7 @@ class Hit:
     bm25: float             # SQLite's bm25(): lower is better; 0.0 when not ranked by a query
     direct: frozenset[str]  # services the text mentions
     around: frozenset[str]  # services its headings, parents or file name name
+    name: str = ""          # the note's name in answers (kg.facts.note_names)
 
 
 def index_path(location: str) -> Path:
@@ -100,6 +101,7 @@ class StatementIndex:
     def _forget_derived(self) -> None:
         """Drop what is derived from the rows (note paths, the statement count, idf): after a sync."""
         self._notes: dict[str, tuple[str, str | None]] | None = None
+        self._names: dict[str, str] | None = None
         self._count: int | None = None
         self._df: dict[str, int] = {}
         self._terms: list[str] | None = None
@@ -226,6 +228,7 @@ class StatementIndex:
                 f"SELECT id, service, direct FROM about WHERE id IN ({marks})", ids):
             about[i][0 if direct else 1].add(service)
         info = self._note_info()
+        names = self.note_names()
         out = []
         for i, score in ranked:
             r = rows.get(i)
@@ -233,8 +236,16 @@ class StatementIndex:
                 continue
             path, date = info.get(r[1], (r[1], None))
             out.append(Hit(i, r[1], path, r[2], r[3], r[4], r[5] or "", r[6] or "", date, score,
-                           frozenset(about[i][0]), frozenset(about[i][1])))
+                           frozenset(about[i][0]), frozenset(about[i][1]), names.get(path, "")))
         return out
+
+    def note_names(self) -> dict[str, str]:
+        """kg.facts.note_names of the indexed notes' paths (the store's notes, once synced)."""
+        if self._names is None:
+            from kg.facts import note_names
+
+            self._names = note_names(path for path, _date in self._note_info().values())
+        return self._names
 
     def frequency(self, word: str) -> int:
         """How many statements hold `word` (its stem); every statement for a word FTS cannot search."""

@@ -769,7 +769,7 @@ def _order(c: Candidate) -> tuple:
 
 
 def _source(h: Hit) -> Source:
-    return Source(h.path.rsplit("/", 1)[-1], h.line, h.end_line, h.text, h.date)
+    return Source(h.name or h.path.rsplit("/", 1)[-1], h.line, h.end_line, h.text, h.date)
 
 
 def _compounds(words: list[str]) -> set[str]:
