@@ -139,7 +139,9 @@ def note_names(paths) -> dict[str, str]:
             depth[p] += 1
 
 
-_NOTE_PATHS = f"SELECT DISTINCT ?path WHERE {{ GRAPH ?g {{ ?note <{KG}path> ?path }} }}"
+# the notes the statement index holds (kg.index._NOTES): both name them alike
+_NOTE_PATHS = f"""SELECT DISTINCT ?path WHERE {{ GRAPH ?note {{
+  ?note a <{KG}Note> ; <{KG}sha256> ?sha ; <{KG}extractorVersion> ?version ; <{KG}path> ?path }} }}"""
 
 
 def store_note_names(store) -> dict[str, str]:

@@ -259,31 +259,40 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 
 
 _VALUE_MARK = re.compile(r"\.{3,}|…|·{3,}|⇒|→|->")
-_LINE_OF = re.compile(r"^\s*([=#*~-])\1{2,}\s*$")     # a line of one character repeated: "=====", "-----"
+_LINE_OF = re.compile(r"^\s*([=-])\1{2,}\s*$")     # a rule of one character: "=====", "-----"
+_COLUMNS = re.compile(r"\S\s{2,}\S")                # words set in columns: a table's header
 
 
-def framed_titles(lines: list[str], start: int = 0) -> dict[int, int]:
-    """Titles a plain-text note sets off with rule lines, by line index, and their levels: a
-    title between two lines of the same repeated character ("=====" / "Key Management" /
-    "=====", as banners are written) or a title underlined ("Message queues" / "-----", as
-    setext and reStructuredText write them). As in reStructuredText, each style of frame (its
-    overline character, if any, and its underline character) is a level, in the order the note
-    first uses them. A title is one line of at most eight words after a blank line or its
-    overline, not a bullet and not a "name ..... value" line; a rule line under a line of prose
-    that follows other text is a separator, not a frame. Lines before `start` (front matter) are
-    not read."""
+def framed_titles(lines: list[str], start: int = 0, markdown: bool = False) -> dict[int, int]:
+    """Titles a note sets off with rule lines, by line index, and their levels: a title between
+    two lines of "=" or of "-" ("=====" / "Key Management" / "=====", as banners are written) or
+    a title underlined with them ("Message queues" / "-----", as setext and reStructuredText
+    write them). In a plain-text note, as in reStructuredText, each style of frame (overline or
+    not, and its character) is a level, in the order the note first uses them; in a Markdown
+    note, as in CommonMark, "=" underlines level 1 and "-" level 2. A title is one line of at
+    most eight words after a blank line or its overline: not a bullet, a "#" heading, a
+    "name ..... value" line or a table's column headers; a rule under a line of prose that
+    follows other text is a separator, and nothing inside fenced code or before `start` (front
+    matter) is read."""
     out: dict[int, int] = {}
     styles: dict[tuple[str, str], int] = {}
+    fenced = False
     for i in range(start, len(lines) - 1):
+        if _FENCE.match(lines[i]):
+            fenced = not fenced
         under = _LINE_OF.match(lines[i + 1])
         s = lines[i].strip()
-        if not under or not s or _LINE_OF.match(lines[i]) or _BULLET.match(lines[i]) or len(s.split()) > 8 \
-                or _VALUE_MARK.search(s):
+        if fenced or not under or not s or _LINE_OF.match(lines[i]) or _BULLET.match(lines[i]) \
+                or len(s.split()) > 8 or _VALUE_MARK.search(s) or _COLUMNS.search(s) or _MD_HEADING.match(s):
             continue
         over = _LINE_OF.match(lines[i - 1]) if i > start else None
         if over and over.group(1) != under.group(1):
             over = None
         if not over and i > start and lines[i - 1].strip():
+            continue
+        if markdown:
+            if not over:
+                out[i] = 1 if under.group(1) == "=" else 2
             continue
         style = (over.group(1) if over else "", under.group(1))
         out[i] = styles.setdefault(style, len(styles) + 1)
@@ -648,7 +657,7 @@ class _Reader:
 
     def run(self, start: int = 0) -> list[Statement]:
         # titles framed by rule lines are the top levels; a plain-text note's label headings go below them
-        self.framed = {} if self.org else framed_titles(self.lines, start)
+        self.framed = {} if self.org else framed_titles(self.lines, start, self.markdown)
         self.label_base = 1 + max(self.framed.values(), default=0)
         in_code = False
         prev_blank = True

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
 PART_OF = "part of"
-CACHE_FORMAT = "2"                  # bump when the cached graph's shape changes
+CACHE_FORMAT = "3"                  # bump when the cached graph's shape changes (3: notes named by path)
 
 
 @dataclass(frozen=True)

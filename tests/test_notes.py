@@ -187,3 +187,13 @@ def test_a_rule_under_prose_or_front_matter_frames_no_title():
                       "x.md")
     assert by_text(note, "FIFO limit 300").headings == ()
     assert note.title is None or "date" not in note.title
+
+
+def test_in_markdown_an_underline_is_a_commonmark_heading_and_code_or_columns_frame_nothing():
+    note = parse_text("# AWS\n\nCompute\n-------\n\n- lambda 15 minutes\n\n```\nfoo\n---\n```\n\n## S3\n\n- 5 TB objects\n",
+                      "aws.md")
+    assert by_text(note, "lambda 15 minutes").headings == ("AWS", "Compute")    # "-" is level 2
+    assert by_text(note, "5 TB objects").headings == ("AWS", "S3")             # the fenced "foo" frames nothing
+    # near miss: a plain-text table's column headers above a dashed rule are no title
+    table = parse_text("Service      Max message\n------------------------\nLambda       timeout 15 minutes\n", "t.txt")
+    assert by_text(table, "timeout 15 minutes").headings == ()
