@@ -187,11 +187,13 @@ def answer_outputs(question: str, db: str | None, as_json: bool) -> tuple[int, s
     answerer = Reader(default_vocabulary())
     with open_db(db) as store:
         answer = answerer.answer(store, parse_question(question))
+    # a misspelt word read as the notes spell it is said on stderr, so that stdout stays the answer
+    read_as = f"Read as: {answer.read_as}\n" if getattr(answer, "read_as", None) else ""
     if getattr(answer, "unknown_service", False):
         if as_json:
-            return 1, render.answer_json(answer) + "\n", ""
-        return 1, "", f"Error: {answer.message}\n"
-    return 0, (render.answer_json(answer) if as_json else render.answer_text(answer)) + "\n", ""
+            return 1, render.answer_json(answer) + "\n", read_as
+        return 1, "", f"{read_as}Error: {answer.message}\n"
+    return 0, (render.answer_json(answer) if as_json else render.answer_text(answer)) + "\n", read_as
 
 
 def _run_batch(db: str | None, as_json: bool) -> int:

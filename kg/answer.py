@@ -56,6 +56,7 @@ class Answer:
     paths: list = field(default_factory=list)      # for connection questions
     score: float = 0.0              # the best fact's score (kg.reading reads it as a feature)
     unknown_service: bool = False   # no service of the vocabulary is named: exit status 1 (README)
+    read_as: str | None = None      # the question as answered, when misspelt words were read as the notes spell them
 
 
 class Answerer:

@@ -137,7 +137,7 @@ class Reader:
         question = self.spelled(store, question)
         answer = self._answer(store, question)
         if question is not typed:
-            answer.question = typed.text
+            answer.question, answer.read_as = typed.text, question.text
         return answer
 
     def spelled(self, store, question: Question) -> Question:

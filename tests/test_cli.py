@@ -66,3 +66,18 @@ def test_stats_on_a_store_that_does_not_exist_is_an_error(tmp_path):
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.startswith(f"Error: There is no kg store at {tmp_path / 'none'}.")
     assert not (tmp_path / "none").exists()
+
+
+def test_a_misspelt_word_is_answered_as_the_notes_spell_it_and_said_on_stderr(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "r53.txt").write_text("Route 53 health checks :: run every 30 seconds by default\n", encoding="utf-8")
+    db = str(tmp_path / "store")
+    assert runner.invoke(app, ["ingest", str(notes), "--db", db]).exit_code == 0
+    result = runner.invoke(app, ["ask", "route53 helth check interval", "--db", db])
+    assert result.exit_code == 0
+    assert result.stderr == "Read as: route53 health check interval\n"
+    # near miss: a question spelt as the notes spell it says nothing on stderr
+    result = runner.invoke(app, ["ask", "route53 health check interval", "--db", db])
+    assert result.exit_code == 0 and result.stderr == ""
