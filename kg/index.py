@@ -105,7 +105,6 @@ class StatementIndex:
         self._count: int | None = None
         self._df: dict[str, int] = {}
         self._terms: list[str] | None = None
-        self._term_docs: dict[str, int] = {}
         self._fact_key: str | None = None
 
     def close(self) -> None:
@@ -259,16 +258,18 @@ class StatementIndex:
                 cache[word] = self.count()
         return cache[word]
 
+    def _vocabulary(self, where: str = "", args: tuple = ()) -> list[tuple[str, int]]:
+        """(Porter stem, statements holding it) of the indexed text, `where` filtering the terms."""
+        self.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.terms USING fts5vocab(main, fts, 'row')")
+        return self.db.execute(f"SELECT term, doc FROM temp.terms {where}", args).fetchall()
+
     def _stems(self) -> list[str]:
         """Every Porter stem of the indexed text (3 letters or more)."""
         if self._terms is None:
             try:
-                self.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.terms USING fts5vocab(main, fts, 'row')")
-                rows = self.db.execute("SELECT term, doc FROM temp.terms").fetchall()
+                self._terms = [t for t, _d in self._vocabulary() if len(t) >= 3]
             except sqlite3.Error:
-                rows = []
-            self._terms = [t for t, _d in rows if len(t) >= 3]
-            self._term_docs = {t: d for t, d in rows if len(t) >= 3}
+                self._terms = []
         return self._terms
 
     def correct(self, word: str) -> str | None:
@@ -294,9 +295,7 @@ class StatementIndex:
             if self.db.execute("SELECT 1 FROM fts JOIN statements s ON s.id = fts.rowid WHERE fts MATCH ? "
                                "AND instr(lower(s.text), ?) LIMIT 1", (f'"{term}"', word)).fetchone():
                 return None
-            self.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.terms USING fts5vocab(main, fts, 'row')")
-            stems = self.db.execute("SELECT term, doc FROM temp.terms WHERE term >= ? AND term < ?",
-                                    (word[0], chr(ord(word[0]) + 1))).fetchall()
+            stems = self._vocabulary("WHERE term >= ? AND term < ?", (word[0], chr(ord(word[0]) + 1)))
         except sqlite3.Error:
             return None
         most = 2 if len(word) >= 10 else 1
