@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -205,22 +206,48 @@ def test_a_locked_store_fails_with_a_clear_message(tmp_path):
 
 
 def start_long_ingest(tmp_path, db):
-    """An ingest of 3,000 notes in another process, running long enough to be interrupted."""
+    """An ingest of 3,000 notes in another process, its stderr a terminal, returned once its
+    progress line shows it is writing notes (so a signal sent then lands mid-ingest however
+    fast the machine), with a function that reads the rest of its stderr."""
+    import pty
+
     folder = tmp_path / "many"
     folder.mkdir()
     for i in range(3000):
         (folder / f"n{i:04d}.md").write_text(f"# SQS\n- Messages are up to {i + 1} KB in size\n", encoding="utf-8")
+    master, slave = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "cli", "ingest", str(folder), "--db", str(db)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(2.5)
-    return folder, proc
+                            stdout=subprocess.PIPE, stderr=slave, text=True)
+    os.close(slave)
+    seen, writing = bytearray(), threading.Event()
+
+    def drain() -> None:        # read all the while, so the child never blocks on a full terminal
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:     # the child has gone and closed the terminal
+                break
+            if not chunk:
+                break
+            seen.extend(chunk)
+            if b"[100/3000]" in seen:
+                writing.set()
+        writing.set()
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    writing.wait(120)
+
+    def read() -> str:
+        reader.join(60)
+        return seen.decode("utf-8", "replace")
+    return folder, proc, read
 
 
 def test_a_kill_during_ingest_leaves_every_note_whole(tmp_path):
     db = tmp_path / "store"
     ingest(db, NOTES)
     before = stats(db)
-    folder, proc = start_long_ingest(tmp_path, db)
+    folder, proc, _read = start_long_ingest(tmp_path, db)
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
     after = stats(db)        # the store opens: no damage
@@ -237,9 +264,10 @@ def test_ctrl_c_during_ingest_stops_cleanly_and_keeps_the_graph(tmp_path):
     db = tmp_path / "store"
     ingest(db, NOTES / "003_3f18f43faf6af0b4.txt")
     before = stats(db)
-    _folder, proc = start_long_ingest(tmp_path, db)
+    _folder, proc, read = start_long_ingest(tmp_path, db)
     proc.send_signal(signal.SIGINT)
-    _out, err = proc.communicate(timeout=60)
+    proc.communicate(timeout=60)
+    err = read()
     assert proc.returncode == 130 and "Interrupted" in err and "Traceback" not in err
     after = stats(db)
     assert after["notes"] >= before["notes"] and after["unsourced"] == 0
