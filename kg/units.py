@@ -186,8 +186,10 @@ class QuantityMatch:
 
 
 def _tidy(x: float) -> float:
+    """A whole number that floating point missed by its last digits (3.0000000000000004) is that
+    number; a value with eleven decimals a note wrote (99.999999999%) is kept."""
     r = round(x)
-    return float(r) if math.isclose(x, r, rel_tol=1e-12, abs_tol=1e-9) else x
+    return float(r) if math.isclose(x, r, rel_tol=1e-13, abs_tol=1e-13) else x
 
 
 def format_number(x: float) -> str:
@@ -195,7 +197,8 @@ def format_number(x: float) -> str:
     x = _tidy(x)
     if x == int(x):
         return f"{int(x):,}"
-    return f"{x:,.6f}".rstrip("0").rstrip(".")
+    text = f"{x:,.15g}"             # every digit a note can write, none of binary noise
+    return f"{x:,.15f}".rstrip("0").rstrip(".") if "e" in text else text
 
 
 def format_quantity(q: Quantity) -> str:

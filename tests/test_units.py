@@ -107,3 +107,12 @@ def test_a_price_times_a_count_keeps_the_price():
 def test_from_x_up_to_y_is_a_range():
     assert found("valid from 15 mins up to 1 hour") == [("15 minutes", "min", False), ("1 hour", "max", False)]
     assert [r for _v, r, _b in found("4 days, up to 14 days")] == ["", ""]
+
+
+def test_a_value_is_written_with_every_digit_the_note_gave():
+    """Eleven nines of durability are 99.999999999%, not 100%; binary noise (0.1 + 0.2) and a
+    whole number missed by its last bits still print short, and tiny values never as 1e-06."""
+    assert format_quantity(parse_quantity("99.999999999%")) == "99.999999999%"
+    assert format_quantity(Quantity(0.1 + 0.2, "s")) == "0.3 seconds"
+    assert format_quantity(Quantity(3.0000000000000004, "GB")) == "3 GB"
+    assert format_quantity(Quantity(0.000001, "s")) == "0.000001 seconds"
