@@ -555,7 +555,10 @@ class Reader:
         """The answer "the notes do not say", a candidate like the others."""
         f = {"nil": 1.0, f"nil:{a.expected}": 1.0, "nil:named": float(bool(a.named)),
              "nil:described": float(bool(a.described)), "nil:qualifier": float(a.qualifier is not None),
-             "nil:idf": min(sum(a.idf.values()), 30.0) / 10.0}
+             "nil:idf": min(sum(a.idf.values()), 30.0) / 10.0,
+             # a word of the question that no note holds, nor any word spelt like it: what it asks
+             # about is not in the notes
+             "nil:unheard": float(a.unheard)}
         return Candidate("nil", "", None, features=f)
 
     def _agreement(self, cands: list[Candidate]) -> None:

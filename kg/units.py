@@ -96,6 +96,9 @@ _SPELLINGS: dict[str, str] = {
     "kbps": "Kbit/s", "mbps": "Mbit/s", "gbps": "Gbit/s",
     "%": "%", "percent": "%",
 }
+# Read before the table above, as written: a capital B before "ps" is bytes ("200 MBps" per TiB
+# of FSx is 200 MB/s), a lower-case one bits ("10 Gbps"), the way network and storage docs write them.
+_CASED_SPELLINGS: dict[str, str] = {"KBps": "KB/s", "MBps": "MB/s", "GBps": "GB/s"}
 _PER_TIME = {"s": "count/s", "sec": "count/s", "second": "count/s", "min": "count/min",
              "minute": "count/min", "h": "count/h", "hr": "count/h", "hour": "count/h",
              "day": "count/day"}
@@ -228,7 +231,7 @@ def convert(q: Quantity, unit: str) -> Quantity:
 def _lookup_unit(word: str) -> str | None:
     if word in ("B", "M"):         # a lone "B" is bytes only in upper case; "M" is a multiplier
         return "B" if word == "B" else None
-    return _SPELLINGS.get(word.lower())
+    return _CASED_SPELLINGS.get(word) or _SPELLINGS.get(word.lower())
 
 
 # ---------------------------------------------------------------- scanning text

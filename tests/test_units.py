@@ -116,3 +116,10 @@ def test_a_value_is_written_with_every_digit_the_note_gave():
     assert format_quantity(Quantity(0.1 + 0.2, "s")) == "0.3 seconds"
     assert format_quantity(Quantity(3.0000000000000004, "GB")) == "3 GB"
     assert format_quantity(Quantity(0.000001, "s")) == "0.000001 seconds"
+
+
+def test_a_capital_b_before_ps_is_bytes_a_small_one_bits():
+    """"200 MBps per TiB" (a file system's throughput) is 200 MB/s; "10 Gbps" and "100 mbps" are
+    bits, as network figures are written."""
+    assert parse_quantity("200 MBps") == parse_quantity("200 MB/s")
+    assert parse_quantity("10 Gbps").unit == "Gbit/s" and parse_quantity("100 mbps").unit == "Mbit/s"
