@@ -6,8 +6,8 @@ usage: python bench/corpus/validate.py [--merge]
 The layout is the development corpus's (notes/<repo>/..., gold/ask.jsonl, gold/unanswerable.jsonl,
 SPLIT), so the corpus scorer and bench/fit_ranker.py read it as they read that one. Evidence lines
 are 1-based, counted on "\\n" like `sed -n 'Np' FILE`, and their `text` is the line with surrounding
-whitespace trimmed. `--merge` first gathers gold/parts/<repo>.ask.jsonl and
-<repo>.unanswerable.jsonl (one file per writer) into the two gold files, in repository order.
+whitespace trimmed. `--merge` first adds the rows of gold/parts/<repo>.ask.jsonl and
+<repo>.unanswerable.jsonl (one file per writer) that the two gold files lack.
 Standard library only; exits 1 on any problem.
 """
 
@@ -35,11 +35,18 @@ def split() -> dict[str, str]:
 
 
 def merge() -> None:
+    """Each part's rows join its gold file, unless a row of that id is there already."""
     for kind in ("ask", "unanswerable"):
-        rows = []
+        gold = GOLD / f"{kind}.jsonl"
+        rows = [line for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()] \
+            if gold.is_file() else []
+        ids = {json.loads(line)["id"] for line in rows}
         for part in sorted((GOLD / "parts").glob(f"*.{kind}.jsonl")):
-            rows += [line for line in part.read_text(encoding="utf-8").splitlines() if line.strip()]
-        (GOLD / f"{kind}.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+            for line in part.read_text(encoding="utf-8").splitlines():
+                if line.strip() and json.loads(line)["id"] not in ids:
+                    rows.append(line)
+                    ids.add(json.loads(line)["id"])
+        gold.write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
 def problems() -> list[str]:
