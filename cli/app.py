@@ -273,7 +273,7 @@ def connect(
 
     Example: kg connect SNS Lambda --format svg -o sns-lambda.svg
     """
-    if not (fmt or output):
+    if not (fmt or output is not None):
         from cli.reads import connect_output
 
         status, text = connect_output(source, target, db, as_json, max_hops)

@@ -25,7 +25,7 @@ def error_line(error: Exception) -> str:
 def lock_waiter(path: object):
     """A callback for kg.store's lock wait: says once who holds the store and that kg waits,
     then keeps a progress line of the seconds waited (on a terminal)."""
-    from kg.store import LOCK_TIMEOUT
+    from kg.store import lock_wait_seconds
 
     shown = {"first": True, "line": False}
 
@@ -33,7 +33,7 @@ def lock_waiter(path: object):
         if shown["first"]:
             shown["first"] = False
             _err(f"Waiting for the store {path}: it is in use by {holder}; kg waits up to "
-                 f"{LOCK_TIMEOUT:.0f} s (KG_LOCK_TIMEOUT).")
+                 f"{lock_wait_seconds():.0f} s (KG_LOCK_TIMEOUT).")
         if sys.stderr.isatty():
             sys.stderr.write(f"\r  waited {waited:.0f} s ...")
             sys.stderr.flush()
@@ -110,8 +110,10 @@ def ensure_ingested(db: str | None) -> None:
     except KeyboardInterrupt:
         raise BuildInterrupted(str(path)) from None
     if built and report is not None:
-        _err(f"Ingested {report.notes} notes ({report.limits} limits, {report.integrations} integrations) "
-             f"in {report.seconds:.1f} s.")
+        from cli.render import counted
+
+        _err(f"Ingested {counted(report.notes, 'note')} ({counted(report.limits, 'limit')}, "
+             f"{counted(report.integrations, 'integration')}) in {report.seconds:.1f} s.")
 
 
 def _finish_first_use(path) -> None:
@@ -198,7 +200,7 @@ def answer_outputs(question: str, db: str | None, as_json: bool) -> tuple[int, s
 
 def _run_batch(db: str | None, as_json: bool) -> int:
     """`kg ask -`: one answer per stdin line (see run_ask)."""
-    from kg.errors import KgError
+    from kg.errors import EmptyQuestion, KgError
     from kg.reading import Reader
     from kg.question import parse_question
     from kg.vocab import default_vocabulary
@@ -209,9 +211,13 @@ def _run_batch(db: str | None, as_json: bool) -> int:
     answerer = Reader(default_vocabulary())
     with open_db(db) as store:
         for line in sys.stdin:
-            if not line.strip():
-                continue
+            if not line.strip() and not as_json:
+                continue        # text answers take several lines each: a blank line is only spacing
             try:
+                if not line.strip():
+                    # JSON answers go one line per input line, so that the nth answer is the
+                    # nth line's: a blank one is an empty question
+                    raise EmptyQuestion()
                 answer = answerer.answer(store, parse_question(line))
             except KgError as error:       # one bad line does not end a batch, nor lose its line
                 _err(f"Error: {error}")

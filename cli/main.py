@@ -102,8 +102,25 @@ def _fast_read(argv: list[str]) -> int | None:
     return _reported(run, "Interrupted; the store keeps every note that was fully written.")
 
 
+def _home_expanded(argv: list[str]) -> list[str]:
+    """A store named with a literal ~ (`KG_DB='~/kg'` in a config file, `--db '~/kg'` quoted) is
+    the folder under the home directory the shell would have named, not a folder called ~;
+    KG_DB is rewritten in place, and the arguments are returned with --db's value expanded."""
+    env = os.environ.get("KG_DB")
+    if env and env.startswith("~"):
+        os.environ["KG_DB"] = os.path.expanduser(env)
+    out = list(argv)
+    for i, a in enumerate(out):
+        if a.startswith("--db=~"):
+            out[i] = "--db=" + os.path.expanduser(a[len("--db="):])
+        elif a == "--db" and i + 1 < len(out) and out[i + 1].startswith("~"):
+            out[i + 1] = os.path.expanduser(out[i + 1])
+    return out
+
+
 def main() -> None:
     """Entry point of the `kg` console script."""
+    sys.argv[1:] = _home_expanded(sys.argv[1:])
     try:
         status = _fast_ask(sys.argv[1:])
         if status is None:

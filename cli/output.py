@@ -7,7 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from kg.errors import OutputExists, OutputFailed, OutputIsLink, OutputNotRegular
+from kg.errors import EmptyPath, OutputExists, OutputFailed, OutputIsLink, OutputNotRegular
 from kg.files import file_kind
 
 
@@ -24,7 +24,10 @@ def check_target(path: str | None) -> None:
         OutputIsLink: the target is a symbolic link.
         OutputNotRegular: a folder, device, named pipe or socket.
         OutputFailed: the target cannot be examined.
+        EmptyPath: `-o ""` (an unset variable), which names no file.
     """
+    if path is not None and not path.strip():
+        raise EmptyPath("output file name (-o)", "a file, or - for stdout")
     if not path or path == "-":
         return
     target = Path(path)

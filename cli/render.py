@@ -14,12 +14,19 @@ def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=None)
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """"1 note", "2 notes": a count with its noun in the number it takes."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 def ingest_text(report: "IngestReport") -> str:
-    ignored = f"; {report.ignored} files were not notes" if report.ignored else ""
-    lines = [f"Ingested {report.notes} notes in {report.seconds:.2f} s: {len(report.added)} added, "
+    ignored = ""
+    if report.ignored:
+        ignored = f"; {counted(report.ignored, 'file was not a note', 'files were not notes')}"
+    lines = [f"Ingested {counted(report.notes, 'note')} in {report.seconds:.2f} s: {len(report.added)} added, "
              f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
-             f"{len(report.removed)} removed; {report.limits} limits and {report.integrations} "
-             f"integrations extracted{ignored}."]
+             f"{len(report.removed)} removed; {counted(report.limits, 'limit')} and "
+             f"{counted(report.integrations, 'integration')} extracted{ignored}."]
     for path in report.removed:
         lines.append(f"Removed {path} (no longer in its folder, or pruned).")
     return "\n".join(lines)

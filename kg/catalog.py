@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.errors import NoSuchNote
+from kg.errors import EmptyPath, NoSuchNote
 from kg.namespaces import DCTERMS, KG, PROV
 from kg.resources import BUNDLED_ROOT
 
@@ -39,7 +39,15 @@ def list_notes(store) -> list[NoteEntry]:
 def select_notes(notes: list[NoteEntry], target: str) -> list[NoteEntry]:
     """The notes at `target`: a note's path, a folder holding notes, a root as recorded
     (BUNDLED_ROOT for the bundled notes), or a note's IRI. Relative paths are from the
-    working folder; a path need not exist any more."""
+    working folder; a path need not exist any more. The bundled notes, whose files live inside
+    kg's own install, are chosen by BUNDLED_ROOT or by their own path, never because a folder
+    given holds the install (`kg forget venv`, or `kg forget ""` read as the working folder).
+
+    Raises:
+        EmptyPath: `target` is empty or blank.
+    """
+    if not target.strip():
+        raise EmptyPath("path to forget")
     if target == BUNDLED_ROOT or target.rstrip(":") == BUNDLED_ROOT.rstrip(":"):
         return [n for n in notes if n.root == BUNDLED_ROOT]
     path = os.path.abspath(os.path.expanduser(target))
@@ -47,7 +55,8 @@ def select_notes(notes: list[NoteEntry], target: str) -> list[NoteEntry]:
     chosen = []
     for n in notes:
         for p in {path, real}:
-            if n.iri == target or n.path == p or n.root == p or n.path.startswith(p.rstrip(os.sep) + os.sep):
+            if n.iri == target or n.path == p or (n.root != BUNDLED_ROOT and (
+                    n.root == p or n.path.startswith(p.rstrip(os.sep) + os.sep))):
                 chosen.append(n)
                 break
     return chosen

@@ -267,6 +267,22 @@ class NoSuchNote(KgError):
         self.path = path
 
 
+class BadSetting(UsageError):
+    """An environment variable kg reads holds a value it cannot use."""
+
+    def __init__(self, name: str, given: str, wanted: str) -> None:
+        super().__init__(f"{name} is {given!r}; it must be {wanted}.")
+        self.name = name
+
+
+class EmptyPath(UsageError):
+    """A path argument or option given as an empty string (an unset shell variable)."""
+
+    def __init__(self, what: str, wanted: str = "a file or folder") -> None:
+        super().__init__(f"The {what} is empty; name {wanted}.")
+        self.what = what
+
+
 class UnknownFormat(UsageError):
     """An export format or file extension kg cannot write."""
 

@@ -82,9 +82,10 @@ def discover(paths: list[Path], report: IngestReport, *, include: tuple[str, ...
              exclude: tuple[str, ...] = ()) -> list[tuple[Path, Path]]:
     """Return (file, root) pairs under `paths`, in a stable order.
 
-    A file named on the command line is read whatever its name; in a folder, only notes are
-    (kg.files: by extension, --include/--exclude and the folder's .kgignore), and other files
-    are counted in `report.ignored`. Named pipes, devices and sockets are skipped with a
+    A file named on the command line is read unless its extension says it is no note (a
+    vault's `Board.canvas`, an image: skipped with a warning; --include globs that match it
+    read it too); in a folder, only notes are (kg.files: by extension, --include/--exclude and the
+    folder's .kgignore), and other files are counted in `report.ignored`. Named pipes, devices and sockets are skipped with a
     warning and never opened; folders holding a kg store are never entered, nor read when
     given (a store folder or a file in one is skipped with a warning).
 
@@ -102,6 +103,11 @@ def discover(paths: list[Path], report: IngestReport, *, include: tuple[str, ...
             report.skipped.append((str(given), "a kg store's files, not notes"))
             continue
         if given.is_file():
+            if NoteFilter().is_note_name(root.name) is False and not (
+                    include and NoteFilter.for_root(root.parent, include).is_note_name(root.name)):
+                report.skipped.append((str(given), f"not a note by its extension ({root.suffix}); "
+                                                   f"--include '*{root.suffix}' reads it"))
+                continue
             if root not in seen:
                 seen.add(root)
                 found.append((root, root))

@@ -23,9 +23,21 @@ def ontology_dir() -> Path:
     """Return the folder holding the Turtle ontology, vocabularies and shapes.
 
     KG_ONTOLOGY names another folder, for vocabularies of your own.
+
+    Raises:
+        VocabularyError: KG_ONTOLOGY names no folder, or one without Turtle files (a graph
+            extracted with no vocabulary holds no facts, so kg never reads notes with none).
     """
     env = os.environ.get("KG_ONTOLOGY")
-    return Path(env) if env else _find("ontology")
+    if not env:
+        return _find("ontology")
+    folder = Path(env).expanduser()
+    if not folder.is_dir() or not any(folder.glob("*.ttl")):
+        from kg.errors import VocabularyError
+
+        raise VocabularyError(f"{env} (KG_ONTOLOGY)", "it is not a folder" if not folder.is_dir()
+                              else "it holds no .ttl files")
+    return folder
 
 
 def shapes_path() -> Path:

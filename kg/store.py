@@ -20,9 +20,24 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
 
 from kg.errors import (InvalidTerm, NoStore, NotAStore, QueryFailed, QuerySyntaxError, StoreDamaged, StoreIsAFile,
-                       StoreLocked, StoreWriteFailed)
+                       StoreLocked, StoreWriteFailed, BadSetting)
 
-LOCK_TIMEOUT = float(os.environ.get("KG_LOCK_TIMEOUT", "30"))
+def lock_wait_seconds() -> float:
+    """How long kg waits for a store another process holds: KG_LOCK_TIMEOUT seconds, else 30.
+
+    Raises:
+        BadSetting: KG_LOCK_TIMEOUT is not a number of seconds.
+    """
+    given = os.environ.get("KG_LOCK_TIMEOUT", "30")
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = float("nan")
+    if not seconds >= 0:
+        raise BadSetting("KG_LOCK_TIMEOUT", given, "a number of seconds")
+    return seconds
+
+
 FLUSH_BYTES = 8 * 1024 * 1024
 # A store built from empty is written by RocksDB's bulk loader in batches of this many bytes of
 # N-Quads: one call per note cost 6.5 s on the 261 notes of a real corpus where batches of 2 to 32
@@ -123,7 +138,7 @@ def _command_line() -> str:
     return " ".join(args)
 
 
-def lock_store(path: Path, *, exclusive: bool, timeout: float = LOCK_TIMEOUT, on_wait: LockWaiter | None = None):
+def lock_store(path: Path, *, exclusive: bool, timeout: float | None = None, on_wait: LockWaiter | None = None):
     """Take the lock file beside the store at `path`: exclusive to write, shared to read.
 
     While another process holds it, `on_wait` is called about once a second with who holds it
@@ -136,6 +151,7 @@ def lock_store(path: Path, *, exclusive: bool, timeout: float = LOCK_TIMEOUT, on
         StoreLocked: another process held the lock for `timeout` seconds.
         StoreWriteFailed: an exclusive lock file cannot be created.
     """
+    timeout = lock_wait_seconds() if timeout is None else timeout
     lock_path = lock_path_of(path)
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
@@ -269,7 +285,7 @@ def write_store_marker(folder: Path) -> None:
 
 
 def build_store(path: Path, fill: Callable[["EmbeddedStore"], T], *, on_wait: LockWaiter | None = None,
-                lock_timeout: float = LOCK_TIMEOUT) -> tuple[T | None, bool]:
+                lock_timeout: float | None = None) -> tuple[T | None, bool]:
     """Build a brand-new store at `path` whole or not at all.
 
     `fill` writes into a store in a temporary folder beside `path`; when it returns, a
@@ -386,7 +402,7 @@ class _BulkLoader:
 class EmbeddedStore:
     """An Oxigraph RocksDB store in a folder; needs no server."""
 
-    def __init__(self, path: Path, *, write: bool = False, lock_timeout: float = LOCK_TIMEOUT,
+    def __init__(self, path: Path, *, write: bool = False, lock_timeout: float | None = None,
                  on_wait: LockWaiter | None = None, locked: bool = False, location: str | None = None) -> None:
         """Open the store folder at `path`.
 
@@ -429,7 +445,7 @@ class EmbeddedStore:
                 raise
             message = str(error)
             if "lock" in message.lower():
-                raise StoreLocked(self.location, lock_timeout) from None
+                raise StoreLocked(self.location, lock_wait_seconds() if lock_timeout is None else lock_timeout) from None
             raise StoreDamaged(self.location, damage_reason(message)) from None
 
     def _write_failed(self, error: Exception) -> StoreWriteFailed:

@@ -13,7 +13,7 @@ def test_ingest_then_stats_json(tmp_path):
     db = str(tmp_path / "store")
     result = runner.invoke(app, ["ingest", str(FIXTURES / "notes" / "pipe_tables.md"), "--db", db])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Ingested 1 notes")
+    assert result.stdout.startswith("Ingested 1 note in")
     stats = json.loads(runner.invoke(app, ["stats", "--db", db, "--json"]).stdout)
     assert set(stats) == {"notes", "statements", "services", "limits", "integrations", "triples", "unsourced"}
     assert stats["notes"] == 1 and stats["limits"] > 0 and stats["unsourced"] == 0
@@ -44,7 +44,7 @@ def test_attachments_are_not_notes_and_not_warnings(tmp_path):
     (notes / "slides.pdf").write_bytes(b"%PDF-1.7\n\x00\x01binary")
     result = runner.invoke(app, ["ingest", str(notes), "--db", str(tmp_path / "store")])
     assert result.exit_code == 0 and result.stderr == ""
-    assert "1 added" in result.stdout and "1 files were not notes" in result.stdout
+    assert "1 added" in result.stdout and "1 file was not a note" in result.stdout
 
 
 def test_facts_unknown_service_names_suggestions(bundled_db):

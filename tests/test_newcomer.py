@@ -218,6 +218,25 @@ def test_notes_lists_the_bundled_notes_with_their_dates_and_forget_removes_one_o
     assert again.exit_code == 1 and "kg notes" in again.stderr
 
 
+def test_forget_never_takes_the_bundled_notes_with_a_folder_nor_an_empty_path(tmp_path):
+    """`kg forget ""` (an unset variable) and `kg forget <a folder holding kg's install>` forgot
+    every note, the bundled ones too; the near miss, a folder of the user's notes, still works."""
+    db = str(tmp_path / "db")
+    notes = tmp_path / "mine"
+    notes.mkdir()
+    (notes / "sqs.md").write_text("# SQS\n- Messages are up to 256 KB in size\n", encoding="utf-8")
+    assert runner.invoke(app, ["ingest", "--db", db]).exit_code == 0          # the bundled notes
+    assert runner.invoke(app, ["ingest", str(notes), "--db", db]).exit_code == 0
+    empty = runner.invoke(app, ["forget", "", "--db", db])
+    assert empty.exit_code == 2 and "empty" in empty.stderr and stats(db)["notes"] == 6
+    listed = json.loads(runner.invoke(app, ["notes", "--db", db, "--json"]).stdout)
+    install = str(Path(next(n["path"] for n in listed if n["root"] == "bundled:")).parents[1])
+    above = runner.invoke(app, ["forget", install, "--db", db])
+    assert above.exit_code == 1 and stats(db)["notes"] == 6, above.output
+    mine = runner.invoke(app, ["forget", str(tmp_path), "--db", db])
+    assert mine.exit_code == 0 and mine.stdout.startswith("Forgot 1 note") and stats(db)["notes"] == 5
+
+
 def test_an_old_default_store_without_its_marker_is_finished_and_says_so(tmp_path):
     env = home_env(tmp_path)
     assert kg("stats", env=env, timeout=300).returncode == 0                 # first use builds it
@@ -339,3 +358,44 @@ def test_a_diagram_is_the_same_whatever_order_its_edges_came_in(vocab):
         assert _best_neighbours(g, svc + "SNS", 2) == [svc + "SQS", svc + "EC2"]
     assert drawn[0] == drawn[1]
     assert 'label="delivers to,\\nwrites to"' in drawn[0]          # two notes before one
+
+
+# ---------------------------------------------------------------- settings from the environment
+
+def test_a_lock_timeout_that_is_no_number_is_one_line_not_a_traceback(tmp_path):
+    """KG_LOCK_TIMEOUT=abc printed a ValueError traceback; 2.5 (the near miss) is read."""
+    db = str(tmp_path / "db")
+    assert runner.invoke(app, ["ingest", str(NOTES / N004), "--db", db]).exit_code == 0
+    bad = kg("stats", "--db", db, env=dict(os.environ, KG_LOCK_TIMEOUT="abc"))
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert bad.stderr.strip() == "Error: KG_LOCK_TIMEOUT is 'abc'; it must be a number of seconds."
+    assert kg("stats", "--db", db, env=dict(os.environ, KG_LOCK_TIMEOUT="2.5")).returncode == 0
+
+
+def test_an_ontology_folder_that_is_not_there_stops_ingest_before_it_empties_the_graph(tmp_path):
+    """KG_ONTOLOGY=/nonexistent re-extracted every note with no vocabulary: 0 facts, exit 0."""
+    db = str(tmp_path / "db")
+    assert runner.invoke(app, ["ingest", str(NOTES / N004), "--db", db]).exit_code == 0
+    before = stats(db)
+    env = dict(os.environ, KG_ONTOLOGY=str(tmp_path / "nowhere"))
+    bad = kg("ingest", str(NOTES / N004), "--db", db, env=env)
+    assert bad.returncode == 1 and "KG_ONTOLOGY" in bad.stderr and "Traceback" not in bad.stderr
+    assert stats(db) == before
+    (tmp_path / "empty").mkdir()
+    empty = kg("ingest", str(NOTES / N004), "--db", db, env=dict(os.environ, KG_ONTOLOGY=str(tmp_path / "empty")))
+    assert empty.returncode == 1 and "no .ttl files" in empty.stderr and stats(db) == before
+
+
+def test_a_canvas_named_on_the_command_line_is_no_note_unless_included(tmp_path):
+    """`kg ingest vault/Board.canvas` read the canvas's JSON as a note (junk limits quoted in
+    answers); a named .md file (the near miss) is read, and --include takes the canvas in."""
+    db = str(tmp_path / "db")
+    canvas = tmp_path / "Board.canvas"
+    canvas.write_text('{"nodes":[{"id":"a","type":"text","text":"SQS max 2 MB"}]}', encoding="utf-8")
+    note = tmp_path / "sqs.md"
+    note.write_text(SQS, encoding="utf-8")
+    done = runner.invoke(app, ["ingest", str(canvas), str(note), "--db", db])
+    assert done.exit_code == 4 and "Board.canvas: not a note by its extension (.canvas)" in done.stderr
+    assert stats(db)["notes"] == 1
+    taken = runner.invoke(app, ["ingest", str(canvas), str(note), "--include", "*.canvas", "--db", db])
+    assert taken.exit_code == 0 and stats(db)["notes"] == 2

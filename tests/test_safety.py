@@ -470,3 +470,27 @@ def test_a_batch_keeps_one_json_line_per_question_and_exit_0(bundled_db):
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     assert [r["status"] for r in rows] == ["answered", "not_found", "error", "conflict"]
+
+
+def test_a_blank_line_in_a_json_batch_keeps_its_place_as_an_empty_question(bundled_db):
+    """Blank lines were dropped, so the nth JSON answer was no longer the nth line's; text
+    answers (several lines each) still pass over blank lines."""
+    questions = "kafka retention\n\n   \nmax SQS message size\n"
+    done = subprocess.run([sys.executable, "-m", "cli", "ask", "-", "--json", "--db", str(bundled_db)],
+                          input=questions, capture_output=True, text=True, cwd=ROOT)
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert done.returncode == 0 and [r["status"] for r in rows] == ["not_found", "error", "error", "answered"]
+    text = subprocess.run([sys.executable, "-m", "cli", "ask", "-", "--db", str(bundled_db)],
+                          input=questions, capture_output=True, text=True, cwd=ROOT)
+    assert text.returncode == 0 and "empty" not in text.stderr and text.stdout.count("256 KB") >= 1
+
+
+@pytest.mark.parametrize("args", [["export", "-o", ""], ["export", "-o", "", "--force"],
+                                  ["connect", "SNS", "Lambda", "-o", ""]])
+def test_an_empty_output_name_is_refused_before_anything_is_written(bundled_db, args, tmp_path):
+    """`-o ""` said ' exists; add --force', with --force tried to replace the working folder,
+    and kg connect printed text as if no -o was given."""
+    done = subprocess.run([sys.executable, "-m", "cli", *args, "--db", str(bundled_db)], capture_output=True,
+                          text=True, cwd=tmp_path)
+    assert done.returncode == 2 and done.stdout == "" and "Traceback" not in done.stderr
+    assert done.stderr.strip() == "Error: The output file name (-o) is empty; name a file, or - for stdout."
