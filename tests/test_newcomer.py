@@ -31,7 +31,8 @@ SQS = "# SQS\n- Messages are up to 256 KB in size\n"
 def kg(*args, env=None, **kwargs):
     """Run the real console entry point in another process."""
     kwargs.setdefault("capture_output", True)
-    return subprocess.run([sys.executable, "-m", "cli", *map(str, args)], text=True, cwd=ROOT,
+    kwargs.setdefault("cwd", ROOT)
+    return subprocess.run([sys.executable, "-m", "cli", *map(str, args)], text=True,
                           env=env or os.environ.copy(), **kwargs)
 
 
@@ -399,3 +400,17 @@ def test_a_canvas_named_on_the_command_line_is_no_note_unless_included(tmp_path)
     assert stats(db)["notes"] == 1
     taken = runner.invoke(app, ["ingest", str(canvas), str(note), "--include", "*.canvas", "--db", db])
     assert taken.exit_code == 0 and stats(db)["notes"] == 2
+
+
+def test_a_store_named_with_a_literal_tilde_is_under_the_home_folder(tmp_path):
+    """`--db '~/kg'` (quoted, or KG_DB from a config file) made a folder called ~ in the
+    working folder; a path without one (the near miss) is left as it is."""
+    env = home_env(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    made = kg("ingest", str(NOTES / N004), "--db", "~/kg", env=env, cwd=work)
+    assert made.returncode == 0, made.stderr
+    assert (tmp_path / "home" / "kg").is_dir() and not (work / "~").exists()
+    read = kg("stats", "--json", env=dict(env, KG_DB="~/kg"), cwd=work)
+    assert read.returncode == 0 and json.loads(read.stdout)["notes"] == 1
+    assert kg("stats", "--db=~/kg", env=env, cwd=work).returncode == 0
