@@ -475,7 +475,7 @@ def sparql(
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json")] = False,
     allow_update: Annotated[bool, typer.Option("--allow-update", help="Also run SPARQL updates (INSERT, DELETE, DROP...)")] = False,
     allow_service: Annotated[bool, typer.Option("--allow-service",
-                                                help="Let SERVICE clauses query other servers over the network")] = False,
+                                                help="Let SERVICE clauses and LOAD reach other servers over the network")] = False,
     db: DbOption = None,
 ) -> None:
     """Run a SPARQL query against the graph, read-only unless --allow-update
@@ -483,20 +483,22 @@ def sparql(
     SELECT prints a table (cells cut at 60 characters), SPARQL 1.1 JSON results or CSV; ASK
     prints true or false; CONSTRUCT and DESCRIBE print N-Triples. Each note is a named graph,
     so match its triples inside GRAPH ?g { ... }. Works on the store folder and on a server.
-    A query never reaches the network unless --allow-service lets its SERVICE clauses run.
+    A query never reaches the network unless --allow-service lets its SERVICE clauses (or an
+    update's LOAD) run.
 
     Example: kg sparql 'SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g'
     """
     from kg.errors import ServiceNotAllowed, UpdateNotAllowed
-    from kg.sparql import format_results, has_service_clause, query_form
+    from kg.sparql import format_results, network_keyword, query_form
     from kg.store import is_endpoint
 
     from cli.ask import ensure_ingested, open_db
 
     _check_format(fmt, ("table", "json", "csv"))
     text = sys.stdin.read() if query == "-" else query
-    if not allow_service and has_service_clause(text):
-        raise ServiceNotAllowed()
+    reach = network_keyword(text)
+    if not allow_service and reach:
+        raise ServiceNotAllowed(reach)
     if query_form(text) == "update":
         if not allow_update:
             raise UpdateNotAllowed()

@@ -325,11 +325,14 @@ class OutputNotRegular(KgError):
 
 
 class ServiceNotAllowed(KgError):
-    """A SPARQL query with a SERVICE clause, which would make kg query other servers."""
+    """A SPARQL query with a SERVICE clause, or an update with LOAD, which would make kg reach
+    other servers."""
 
-    def __init__(self) -> None:
-        super().__init__("The query has a SERVICE clause, which would send it to another server over the "
-                         "network; add --allow-service if you mean that.")
+    def __init__(self, keyword: str = "SERVICE") -> None:
+        what = ("an update with LOAD, which would fetch a document" if keyword == "LOAD" else
+                "a SERVICE clause, which would send it to another server")
+        super().__init__(f"The query has {what} over the network; add --allow-service if you mean that.")
+        self.keyword = keyword
 
 
 class QueryFailed(KgError):

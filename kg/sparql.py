@@ -113,10 +113,14 @@ def query_form(text: str) -> str | None:
     return "update" if word in _UPDATE_WORDS else None
 
 
-def has_service_clause(text: str) -> bool:
-    """Does a SPARQL text hold a SERVICE clause (a federated query, which makes the engine
-    call another server), outside strings, IRIs and comments?"""
-    return any(kind == "word" and word.lower() == "service" for kind, _start, word in _tokens(text))
+def network_keyword(text: str) -> str | None:
+    """The keyword by which a SPARQL text would make the engine reach out over the network,
+    outside strings, IRIs and comments: SERVICE (a federated query calls another server) or
+    LOAD (an update fetches a document); None when it has neither."""
+    for kind, _start, word in _tokens(text):
+        if kind == "word" and word.lower() in ("service", "load"):
+            return word.upper()
+    return None
 
 
 def _where_tokens(sparql: str) -> list[tuple[str, int, str]]:

@@ -433,6 +433,18 @@ def test_sparql_service_clauses_are_refused_unless_allowed(bundled_db):
     assert near.exit_code == 0, near.output
 
 
+def test_a_load_update_is_refused_unless_allowed_like_a_service_clause(tmp_path):
+    """`kg sparql --allow-update 'LOAD <http://...>'` went to DNS; a LOAD inside a string (the
+    near miss) is no LOAD."""
+    db = tmp_path / "db"
+    assert runner.invoke(app, ["ingest", str(NOTES / "003_3f18f43faf6af0b4.txt"), "--db", str(db)]).exit_code == 0
+    load = runner.invoke(app, ["sparql", "--allow-update", "LOAD <http://127.0.0.1:9/x.ttl>", "--db", str(db)])
+    assert load.exit_code == 1 and "LOAD" in load.stderr and "--allow-service" in load.stderr
+    near = runner.invoke(app, ["sparql", "--allow-update",
+                               'INSERT DATA { <urn:a> <urn:b> "LOAD <http://x/>" }', "--db", str(db)])
+    assert near.exit_code == 0, near.output
+
+
 # ---------------------------------------------------------------- 11. conventions
 
 def test_version_short_help_and_completion():
