@@ -239,6 +239,14 @@ class NotAStore(KgError):
         self.path = path
 
 
+class StoreInsideStore(KgError):
+    """A new store would sit inside another store's folder, among its database files."""
+
+    def __init__(self, path: str, outer: str) -> None:
+        super().__init__(f"{path} is inside the kg store {outer}; give --db (or KG_DB) a folder outside it.")
+        self.path = path
+
+
 class StoreInsideNotes(KgError):
     """The store would sit inside a folder of notes, where ingest would read it as notes."""
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
 
 from kg.errors import (InvalidTerm, NoStore, NotAStore, QueryFailed, QuerySyntaxError, StoreDamaged, StoreIsAFile,
-                       StoreLocked, StoreWriteFailed, BadSetting)
+                       StoreInsideStore, StoreLocked, StoreWriteFailed, BadSetting)
 
 def lock_wait_seconds() -> float:
     """How long kg waits for a store another process holds: KG_LOCK_TIMEOUT seconds, else 30.
@@ -253,7 +253,11 @@ def check_writable_location(path: Path) -> None:
     Raises:
         StoreIsAFile: a file is there.
         NotAStore: a folder of other files: kg never writes its database among them.
+        StoreInsideStore: a folder inside another store's folder.
     """
+    outer = next((p for p in path.absolute().parents if p.is_dir() and is_store_folder(p)), None)
+    if outer is not None:
+        raise StoreInsideStore(str(path), str(outer))
     state = store_state(path)
     if state == "file":
         raise StoreIsAFile(str(path if path.is_file() else next(p for p in path.parents if p.is_file())))

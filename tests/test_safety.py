@@ -506,3 +506,16 @@ def test_an_empty_output_name_is_refused_before_anything_is_written(bundled_db, 
                           text=True, cwd=tmp_path)
     assert done.returncode == 2 and done.stdout == "" and "Traceback" not in done.stderr
     assert done.stderr.strip() == "Error: The output file name (-o) is empty; name a file, or - for stdout."
+
+
+def test_a_store_is_never_made_inside_another_store(tmp_path):
+    """`kg ingest --db STORE/sub` made sub/ and sub.lock among STORE's RocksDB files; a store
+    beside it (the near miss) is made."""
+    db = tmp_path / "db"
+    note = str(NOTES / "003_3f18f43faf6af0b4.txt")
+    assert runner.invoke(app, ["ingest", note, "--db", str(db)]).exit_code == 0
+    before = sorted(p.name for p in db.iterdir())
+    inner = runner.invoke(app, ["ingest", note, "--db", str(db / "sub")])
+    assert inner.exit_code == 1 and "inside the kg store" in inner.stderr and "Traceback" not in inner.stderr
+    assert sorted(p.name for p in db.iterdir()) == before
+    assert runner.invoke(app, ["ingest", note, "--db", str(tmp_path / "db2")]).exit_code == 0
