@@ -91,7 +91,7 @@ def ingest(
     """
     from kg.ingest import check_store_outside_notes, ingest_new_store, ingest_paths
     from kg.resources import bundled_notes_dir, default_store_path
-    from kg.store import interrupted_builds, is_endpoint, store_state
+    from kg.store import interrupted_builds, is_endpoint, lock_is_held, store_state
 
     from cli import render
     from cli.ask import lock_waiter, open_db, progress_line
@@ -105,7 +105,7 @@ def ingest(
         path = Path(location) if location else default_store_path()
         check_store_outside_notes(path, targets)
         if store_state(path) != "store":
-            if interrupted_builds(path):
+            if interrupted_builds(path) and not lock_is_held(path):     # held: another kg is building it
                 typer.echo(f"An earlier build of {path} was interrupted; building it again.", err=True)
             try:
                 report, _built = ingest_new_store(path, targets, on_wait=lock_waiter(path), **options)

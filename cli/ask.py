@@ -83,7 +83,8 @@ def ensure_ingested(db: str | None) -> None:
     from pathlib import Path
 
     from kg.resources import bundled_notes_dir, default_store_path
-    from kg.store import STORE_MARKER, check_readable_location, interrupted_builds, is_endpoint, store_state
+    from kg.store import (STORE_MARKER, check_readable_location, interrupted_builds, is_endpoint, lock_is_held,
+                          store_state)
 
     location = db or os.environ.get("KG_DB") or None
     if is_endpoint(location):
@@ -100,7 +101,9 @@ def ensure_ingested(db: str | None) -> None:
     from kg.errors import BuildInterrupted
     from kg.ingest import ingest_new_store
 
-    if interrupted_builds(path):
+    if lock_is_held(path):
+        pass        # another kg is building it: the lock waiter names it, and the build is found done
+    elif interrupted_builds(path):
         _err(f"An earlier build of the graph into {path} was interrupted; building it again from the bundled notes ...")
     else:
         _err(f"First use: building the graph from the bundled notes into {path} ...")

@@ -192,6 +192,21 @@ def lock_store(path: Path, *, exclusive: bool, timeout: float | None = None, on_
     return handle
 
 
+def lock_is_held(path: Path) -> bool:
+    """Does another process hold the lock of the store at `path` right now (a build or an
+    ingest under way)? Never waits."""
+    try:
+        with open(lock_path_of(path), "r", encoding="utf-8") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except OSError as error:
+                return error.errno in (errno.EAGAIN, errno.EACCES)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return False
+    except OSError:
+        return False
+
+
 def release_lock(handle) -> None:
     """Release a lock taken by lock_store (None is a no-op); a writer's record is cleared first."""
     if handle is not None:

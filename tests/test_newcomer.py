@@ -414,3 +414,27 @@ def test_a_store_named_with_a_literal_tilde_is_under_the_home_folder(tmp_path):
     read = kg("stats", "--json", env=dict(env, KG_DB="~/kg"), cwd=work)
     assert read.returncode == 0 and json.loads(read.stdout)["notes"] == 1
     assert kg("stats", "--db=~/kg", env=env, cwd=work).returncode == 0
+
+
+def test_a_first_build_under_way_is_not_called_interrupted_by_a_second_kg(tmp_path):
+    """Two `kg ask` at once on a fresh home: the second said an earlier build was interrupted
+    while the first was still building; it waits and answers. A build folder whose lock is
+    free (the near miss: a killed build) is still called interrupted."""
+    env = home_env(tmp_path)
+    first = subprocess.Popen([sys.executable, "-m", "cli", "ask", "max SQS message size"], cwd=ROOT, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    store = tmp_path / "home" / "data" / "kg" / "store"
+    deadline = time.monotonic() + 60
+    while not list(store.parent.glob(".store.building-*")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    second = kg("ask", "max SQS message size", env=env, timeout=300)
+    first.communicate(timeout=300)
+    assert first.returncode == 0 and second.returncode == 0, second.stderr
+    assert "interrupted" not in second.stderr and "256 KB" in second.stdout
+    from kg.store import lock_is_held
+
+    assert not lock_is_held(store)
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / ".db.building-1").mkdir()          # what a killed build leaves
+    killed = kg("ingest", str(NOTES / N004), "--db", str(tmp_path / "other" / "db"), env=env)
+    assert killed.returncode == 0 and "was interrupted; building it again" in killed.stderr
