@@ -16,7 +16,7 @@ from typing import Callable
 
 from kg.errors import KgError, NotesNotFound, StoreInsideNotes
 from kg.extract import Extractor
-from kg.files import NoteFilter, file_kind, looks_like_text, read_regular_file
+from kg.files import IGNORE_FILE, NoteFilter, file_kind, looks_like_text, read_regular_file
 from kg.graph import build_note_triples, note_iri, vocabulary_triples
 from kg.notes import UnreadableNote, decode_note
 from kg.resources import BUNDLED_ROOT, bundled_notes_dir
@@ -117,6 +117,13 @@ def discover(paths: list[Path], report: IngestReport, *, include: tuple[str, ...
             report.skipped.append((str(given), f"{kind or 'not a regular file'}, not a note or folder"))
             continue
         rules = NoteFilter.for_root(root, include, exclude)
+        nested: list[tuple[str, NoteFilter]] = []      # (folder, its own .kgignore), outermost first
+
+        def excluded(rel: str, is_dir: bool) -> bool:
+            """Left out by the root's rules, or by the .kgignore of a folder above `rel`, whose
+            lines are relative to that folder, as git reads a .gitignore in a subfolder."""
+            return rules.is_excluded(rel, is_dir) or any(
+                f.is_excluded(rel[len(folder) + 1:], is_dir) for folder, f in nested if rel.startswith(folder + "/"))
         visited_dirs: set[tuple[int, int]] = set()
         for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=lambda e: report.skipped.append(
                 (e.filename or str(root), e.strerror or "cannot read folder"))):
@@ -127,19 +134,21 @@ def discover(paths: list[Path], report: IngestReport, *, include: tuple[str, ...
             visited_dirs.add((st.st_dev, st.st_ino))
             here = Path(dirpath)
             rel_dir = here.relative_to(root).as_posix() if here != root else ""
+            if rel_dir and (here / IGNORE_FILE).is_file():
+                nested.append((rel_dir, NoteFilter.for_root(here)))
             for d in [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
                 # links to folders are not followed: they can loop back on themselves
                 report.skipped.append((os.path.join(dirpath, d), "symbolic link to a folder (not followed)"))
                 dirnames.remove(d)
             dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith(".")
-                                 and not rules.is_excluded(f"{rel_dir}/{d}".lstrip("/"), True)
+                                 and not excluded(f"{rel_dir}/{d}".lstrip("/"), True)
                                  and not is_store_folder(here / d))
             for name in sorted(filenames):
                 if name.startswith("."):
                     continue
                 p = here / name
                 rel = f"{rel_dir}/{name}".lstrip("/")
-                if rules.is_excluded(rel, False):
+                if excluded(rel, False):
                     report.ignored += 1
                     continue
                 note_name = rules.is_note_name(rel)

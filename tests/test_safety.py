@@ -303,6 +303,19 @@ def test_include_exclude_and_kgignore(vault, tmp_path):
     assert sorted(Path(p).name for p in json.loads(result.stdout)["added"]) == ["Board.canvas", "SQS.md"]
 
 
+def test_a_kgignore_in_a_subfolder_leaves_out_files_below_it(tmp_path):
+    """A .kgignore in a/ listing two.md was not read; its lines count from a/, as git reads a
+    .gitignore there, so b/two.md beside the notes root (the near miss) stays in."""
+    notes = tmp_path / "notes"
+    for rel in ("a/b/two.md", "a/one.md", "b/two.md"):
+        (notes / rel).parent.mkdir(parents=True, exist_ok=True)
+        (notes / rel).write_text(f"# SQS\n- {rel}: up to 256 KB\n", encoding="utf-8")
+    (notes / "a" / ".kgignore").write_text("two.md\n", encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(notes), "--db", str(tmp_path / "db"), "--json"])
+    added = sorted(Path(p).relative_to(notes).as_posix() for p in json.loads(result.stdout)["added"])
+    assert result.exit_code == 0 and added == ["a/one.md", "b/two.md"], result.output
+
+
 def test_glob_rules_match_like_gitignore():
     from kg.files import NoteFilter, parse_rule
 
