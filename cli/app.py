@@ -353,7 +353,7 @@ def check(
 FormatOption = Annotated[Optional[str], typer.Option(
     "--format", "-f", help="RDF: turtle (ttl), trig, ntriples (nt), nquads (nq), jsonld (json-ld), rdfxml, n3; "
     "diagrams: dot, svg, png, mermaid, graphml, cytoscape; cards: anki (apkg), cards-csv, cards-json "
-    "(default: from the file's extension, else turtle)")]
+    "(default: from the file's extension; turtle when writing to stdout)")]
 OutputOption = Annotated[str, typer.Option("--output", "-o", help="File to write, or - for stdout")]
 
 
