@@ -496,12 +496,13 @@ def sparql(
 
     _check_format(fmt, ("table", "json", "csv"))
     text = sys.stdin.read() if query == "-" else query
+    update = query_form(text) == "update"
+    if update and not allow_update:
+        raise UpdateNotAllowed()        # read-only first: a LOAD is refused as an update
     reach = network_keyword(text)
     if not allow_service and reach:
         raise ServiceNotAllowed(reach)
-    if query_form(text) == "update":
-        if not allow_update:
-            raise UpdateNotAllowed()
+    if update:
         with open_db(db, write=True) as store:
             store.update(text)
         typer.echo("Update done.", err=True)
