@@ -496,6 +496,10 @@ def sparql(
 
     _check_format(fmt, ("table", "json", "csv"))
     text = sys.stdin.read() if query == "-" else query
+    if not text.strip():
+        from kg.errors import EmptyQuery
+
+        raise EmptyQuery()
     update = query_form(text) == "update"
     if update and not allow_update:
         raise UpdateNotAllowed()        # read-only first: a LOAD is refused as an update

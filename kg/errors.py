@@ -283,6 +283,21 @@ class BadSetting(UsageError):
         self.name = name
 
 
+class EmptyQuery(UsageError):
+    """`kg sparql ''`: a query of no text."""
+
+    def __init__(self) -> None:
+        super().__init__("The SPARQL query is empty; for example: kg sparql 'SELECT * WHERE { ?s ?p ?o } LIMIT 5'.")
+
+
+class SameService(UsageError):
+    """`kg connect` given two names of one service."""
+
+    def __init__(self, a: str, b: str, label: str) -> None:
+        same = f"'{a}' and '{b}' both name" if a != b else f"'{a}' twice names"
+        super().__init__(f"{same} {label}; kg connect links two different services.")
+
+
 class EmptyPath(UsageError):
     """A path argument or option given as an empty string (an unset shell variable)."""
 

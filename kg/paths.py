@@ -218,14 +218,20 @@ def find_paths(g: "nx.MultiDiGraph", source: str, target: str, *, max_hops: int 
 def connect(store: EmbeddedStore, vocab: Vocabulary, a: str, b: str, *, max_hops: int = 3,
             graph: "nx.MultiDiGraph | None" = None) -> Connection:
     """Resolve two service names and find the paths between them (status unknown_service when
-    a name matches no service)."""
-    from kg.errors import UnknownService
+    a name matches no service).
+
+    Raises:
+        SameService: both names are of one service (no chain joins a service to itself).
+    """
+    from kg.errors import SameService, UnknownService
     from kg.match import resolve_service
 
     try:
         src, dst = resolve_service(a, vocab), resolve_service(b, vocab)
     except UnknownService as error:
         return Connection(a, b, "unknown_service", [], str(error), error)
+    if src == dst:
+        raise SameService(a, b, vocab.service_label(src))
     g = graph if graph is not None else graph_from_store(store, vocab)
     la, lb = vocab.service_label(src), vocab.service_label(dst)
     paths, directed = find_paths(g, src, dst, max_hops=max_hops)

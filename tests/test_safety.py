@@ -532,3 +532,13 @@ def test_a_store_is_never_made_inside_another_store(tmp_path):
     assert inner.exit_code == 1 and "inside the kg store" in inner.stderr and "Traceback" not in inner.stderr
     assert sorted(p.name for p in db.iterdir()) == before
     assert runner.invoke(app, ["ingest", note, "--db", str(tmp_path / "db2")]).exit_code == 0
+
+
+def test_connect_of_one_service_to_itself_and_an_empty_query_are_usage_errors(bundled_db):
+    """`kg connect SNS SNS` printed 'no chain of 3 hops' with exit 0, `kg sparql ''` a parser's
+    'expected [_]'; two services (the near miss) still connect."""
+    same = runner.invoke(app, ["connect", "SNS", "Simple Notification Service", "--db", str(bundled_db)])
+    assert same.exit_code == 2 and "both name Amazon Simple Notification Service" in same.stderr
+    empty = runner.invoke(app, ["sparql", "  ", "--db", str(bundled_db)])
+    assert empty.exit_code == 2 and empty.stderr.startswith("Error: The SPARQL query is empty")
+    assert runner.invoke(app, ["connect", "SNS", "Lambda", "--db", str(bundled_db)]).exit_code == 0
