@@ -50,7 +50,7 @@ def notes_text(notes) -> str:
     for root in sorted({n.root for n in notes}):
         mine = [n for n in notes if n.root == root]
         out.append(f"{root}  ({len(mine)} note{'s' if len(mine) != 1 else ''})")
-        out.extend(f"  {n.facts:>6,} facts  {n.date or '-':<10}  {n.path}" for n in mine)
+        out.extend(f"  {n.facts:>6,} {'fact ' if n.facts == 1 else 'facts'}  {n.date or '-':<10}  {n.path}" for n in mine)
     return "\n".join(out)
 
 

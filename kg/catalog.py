@@ -68,9 +68,12 @@ def forget_notes(store, target: str) -> list[NoteEntry]:
     Raises:
         NoSuchNote: no note of the graph is at or under `target`.
     """
-    chosen = select_notes(list_notes(store), target)
+    notes = list_notes(store)
+    chosen = select_notes(notes, target)
     if not chosen:
-        raise NoSuchNote(target)
+        path = os.path.abspath(os.path.expanduser(target))
+        bundled = any(n.root == BUNDLED_ROOT and n.path.startswith(path.rstrip(os.sep) + os.sep) for n in notes)
+        raise NoSuchNote(target, BUNDLED_ROOT if bundled else None)
     for n in chosen:
         store.drop_graph(n.iri)
     return chosen

@@ -270,8 +270,12 @@ class BuildInterrupted(KgError):
 class NoSuchNote(KgError):
     """`kg forget` was given a path that no note in the graph has."""
 
-    def __init__(self, path: str) -> None:
-        super().__init__(f"No note in the graph is at or under {path}; 'kg notes' lists them.")
+    def __init__(self, path: str, bundled: str | None = None) -> None:
+        if bundled:
+            super().__init__(f"{path} holds kg's bundled notes, which a folder never forgets; "
+                             f"'kg forget {bundled}' does.")
+        else:
+            super().__init__(f"No note in the graph is at or under {path}; 'kg notes' lists them.")
         self.path = path
 
 

@@ -78,6 +78,14 @@ def check_store_outside_notes(store_path: Path, paths: list[Path]) -> None:
             raise StoreInsideNotes(str(store_path), str(given))
 
 
+def _included(given: Path, include: tuple[str, ...]) -> bool:
+    """Does an --include glob match a file named on the command line, by its name or by the
+    trailing folders of the path as given (`boards/*.canvas` for `vault/boards/B.canvas`)?"""
+    parts = given.as_posix().split("/")
+    tails = ["/".join(parts[i:]) for i in range(len(parts))]
+    return any(NoteFilter.for_root(given.parent, (glob,)).is_note_name(t) for glob in include for t in tails)
+
+
 def discover(paths: list[Path], report: IngestReport, *, include: tuple[str, ...] = (),
              exclude: tuple[str, ...] = ()) -> list[tuple[Path, Path]]:
     """Return (file, root) pairs under `paths`, in a stable order.
@@ -103,10 +111,9 @@ def discover(paths: list[Path], report: IngestReport, *, include: tuple[str, ...
             report.skipped.append((str(given), "a kg store's files, not notes"))
             continue
         if given.is_file():
-            if NoteFilter().is_note_name(root.name) is False and not (
-                    include and NoteFilter.for_root(root.parent, include).is_note_name(root.name)):
-                report.skipped.append((str(given), f"not a note by its extension ({root.suffix}); "
-                                                   f"--include '*{root.suffix}' reads it"))
+            if NoteFilter().is_note_name(given.name) is False and not _included(given, include):
+                report.skipped.append((str(given), f"not a note by its extension ({given.suffix}); "
+                                                   f"--include '*{given.suffix}' reads it"))
                 continue
             if root not in seen:
                 seen.add(root)
@@ -120,10 +127,17 @@ def discover(paths: list[Path], report: IngestReport, *, include: tuple[str, ...
         nested: list[tuple[str, NoteFilter]] = []      # (folder, its own .kgignore), outermost first
 
         def excluded(rel: str, is_dir: bool) -> bool:
-            """Left out by the root's rules, or by the .kgignore of a folder above `rel`, whose
-            lines are relative to that folder, as git reads a .gitignore in a subfolder."""
-            return rules.is_excluded(rel, is_dir) or any(
-                f.is_excluded(rel[len(folder) + 1:], is_dir) for folder, f in nested if rel.startswith(folder + "/"))
+            """git's rule over every ignore file above `rel`: the root's lines, then those of each
+            subfolder's .kgignore from the outermost in (relative to that folder); the last line
+            that matches decides, so a subfolder's `!name` takes back what the root left out."""
+            out = rules.is_excluded(rel, is_dir)
+            for folder, f in nested:
+                if rel.startswith(folder + "/"):
+                    inner = rel[len(folder) + 1:]
+                    for rule in f.exclude:
+                        if rule.matches(inner, is_dir):
+                            out = not rule.negated
+            return out
         visited_dirs: set[tuple[int, int]] = set()
         for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=lambda e: report.skipped.append(
                 (e.filename or str(root), e.strerror or "cannot read folder"))):

@@ -25,18 +25,17 @@ def ontology_dir() -> Path:
     KG_ONTOLOGY names another folder, for vocabularies of your own.
 
     Raises:
-        VocabularyError: KG_ONTOLOGY names no folder, or one without Turtle files (a graph
+        BadSetting: KG_ONTOLOGY names no folder, or one without vocabulary files (a graph
             extracted with no vocabulary holds no facts, so kg never reads notes with none).
     """
     env = os.environ.get("KG_ONTOLOGY")
     if not env:
         return _find("ontology")
     folder = Path(env).expanduser()
-    if not folder.is_dir() or not any(folder.glob("*.ttl")):
-        from kg.errors import VocabularyError
+    if not folder.is_dir() or not any(p.name != "shapes.ttl" for p in folder.glob("*.ttl")):
+        from kg.errors import BadSetting
 
-        raise VocabularyError(f"{env} (KG_ONTOLOGY)", "it is not a folder" if not folder.is_dir()
-                              else "it holds no .ttl files")
+        raise BadSetting("KG_ONTOLOGY", env, "a folder of Turtle vocabularies (services.ttl, limit-kinds.ttl, ...)")
     return folder
 
 

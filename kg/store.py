@@ -28,13 +28,13 @@ def lock_wait_seconds() -> float:
     Raises:
         BadSetting: KG_LOCK_TIMEOUT is not a number of seconds.
     """
-    given = os.environ.get("KG_LOCK_TIMEOUT", "30")
+    given = os.environ.get("KG_LOCK_TIMEOUT", "").strip() or "30"      # set but empty: unset
     try:
         seconds = float(given)
     except ValueError:
         seconds = float("nan")
-    if not seconds >= 0:
-        raise BadSetting("KG_LOCK_TIMEOUT", given, "a number of seconds")
+    if not 0 <= seconds < float("inf"):
+        raise BadSetting("KG_LOCK_TIMEOUT", given, "a number of seconds, 0 or more")
     return seconds
 
 
@@ -244,6 +244,14 @@ def is_store_folder(path: Path) -> bool:
     return any(path.glob("MANIFEST-*")) or any(path.glob("OPTIONS-*"))
 
 
+def _holds_a_store(folder: Path) -> bool:
+    """Surely a store's folder: kg's completion marker, or RocksDB's CURRENT beside a MANIFEST
+    (a lone file called CURRENT in a home folder is no store)."""
+    if (folder / STORE_MARKER).is_file():
+        return True
+    return (folder / "CURRENT").is_file() and any(folder.glob("MANIFEST-*"))
+
+
 def check_readable_location(path: Path) -> None:
     """Raise unless `path` holds a store a read can open.
 
@@ -270,10 +278,11 @@ def check_writable_location(path: Path) -> None:
         NotAStore: a folder of other files: kg never writes its database among them.
         StoreInsideStore: a folder inside another store's folder.
     """
-    outer = next((p for p in path.absolute().parents if p.is_dir() and is_store_folder(p)), None)
-    if outer is not None:
-        raise StoreInsideStore(str(path), str(outer))
     state = store_state(path)
+    if state != "store":
+        outer = next((p for p in Path(os.path.abspath(path)).parents if _holds_a_store(p)), None)
+        if outer is not None:
+            raise StoreInsideStore(str(path), str(outer))
     if state == "file":
         raise StoreIsAFile(str(path if path.is_file() else next(p for p in path.parents if p.is_file())))
     if state == "other":

@@ -98,7 +98,7 @@ _SPELLINGS: dict[str, str] = {
 }
 # Read before the table above, as written: a capital B before "ps" is bytes ("200 MBps" per TiB
 # of FSx is 200 MB/s), a lower-case one bits ("10 Gbps"), the way network and storage docs write them.
-_CASED_SPELLINGS: dict[str, str] = {"KBps": "KB/s", "MBps": "MB/s", "GBps": "GB/s"}
+_CASED_SPELLINGS: dict[str, str] = {"KBps": "KB/s", "kBps": "KB/s", "MBps": "MB/s", "GBps": "GB/s"}
 _PER_TIME = {"s": "count/s", "sec": "count/s", "second": "count/s", "min": "count/min",
              "minute": "count/min", "h": "count/h", "hr": "count/h", "hour": "count/h",
              "day": "count/day"}
@@ -225,6 +225,10 @@ def convert(q: Quantity, unit: str) -> Quantity:
     if symbol not in UNITS or UNITS[symbol].dimension != q.dimension:
         raise ValueError(f"cannot express {format_quantity(q)} in {unit}")
     value = _tidy(q.canonical_value / UNITS[symbol].factor)
+    # a fraction a conversion makes is as exact as six figures (15 minutes is 0.0104167 days, not
+    # 0.0104166666666667); a whole number stays whole (5 TB is 5,497,558,138,880 bytes)
+    if value != int(value):
+        value = float(f"{value:.6g}")
     return Quantity(value, symbol, noun=q.noun)
 
 

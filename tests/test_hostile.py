@@ -235,10 +235,11 @@ def start_long_ingest(tmp_path, db):
         writing.set()
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
-    writing.wait(120)
+    assert writing.wait(120) and proc.poll() is None, seen.decode("utf-8", "replace")[-500:]
 
     def read() -> str:
         reader.join(60)
+        os.close(master)
         return seen.decode("utf-8", "replace")
     return folder, proc, read
 

@@ -234,6 +234,7 @@ def test_forget_never_takes_the_bundled_notes_with_a_folder_nor_an_empty_path(tm
     install = str(Path(next(n["path"] for n in listed if n["root"] == "bundled:")).parents[1])
     above = runner.invoke(app, ["forget", install, "--db", db])
     assert above.exit_code == 1 and stats(db)["notes"] == 6, above.output
+    assert "'kg forget bundled:' does" in above.stderr
     mine = runner.invoke(app, ["forget", str(tmp_path), "--db", db])
     assert mine.exit_code == 0 and mine.stdout.startswith("Forgot 1 note") and stats(db)["notes"] == 5
 
@@ -369,8 +370,9 @@ def test_a_lock_timeout_that_is_no_number_is_one_line_not_a_traceback(tmp_path):
     assert runner.invoke(app, ["ingest", str(NOTES / N004), "--db", db]).exit_code == 0
     bad = kg("stats", "--db", db, env=dict(os.environ, KG_LOCK_TIMEOUT="abc"))
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
-    assert bad.stderr.strip() == "Error: KG_LOCK_TIMEOUT is 'abc'; it must be a number of seconds."
+    assert bad.stderr.strip() == "Error: KG_LOCK_TIMEOUT is 'abc'; it must be a number of seconds, 0 or more."
     assert kg("stats", "--db", db, env=dict(os.environ, KG_LOCK_TIMEOUT="2.5")).returncode == 0
+    assert kg("stats", "--db", db, env=dict(os.environ, KG_LOCK_TIMEOUT="")).returncode == 0     # unset
 
 
 def test_an_ontology_folder_that_is_not_there_stops_ingest_before_it_empties_the_graph(tmp_path):
@@ -380,11 +382,12 @@ def test_an_ontology_folder_that_is_not_there_stops_ingest_before_it_empties_the
     before = stats(db)
     env = dict(os.environ, KG_ONTOLOGY=str(tmp_path / "nowhere"))
     bad = kg("ingest", str(NOTES / N004), "--db", db, env=env)
-    assert bad.returncode == 1 and "KG_ONTOLOGY" in bad.stderr and "Traceback" not in bad.stderr
+    assert bad.returncode == 2 and "KG_ONTOLOGY" in bad.stderr and "Traceback" not in bad.stderr
     assert stats(db) == before
-    (tmp_path / "empty").mkdir()
-    empty = kg("ingest", str(NOTES / N004), "--db", db, env=dict(os.environ, KG_ONTOLOGY=str(tmp_path / "empty")))
-    assert empty.returncode == 1 and "no .ttl files" in empty.stderr and stats(db) == before
+    (tmp_path / "shapes").mkdir()        # the shapes alone are no vocabulary
+    (tmp_path / "shapes" / "shapes.ttl").write_text("", encoding="utf-8")
+    shapes = kg("ingest", str(NOTES / N004), "--db", db, env=dict(os.environ, KG_ONTOLOGY=str(tmp_path / "shapes")))
+    assert shapes.returncode == 2 and "Turtle vocabularies" in shapes.stderr and stats(db) == before
 
 
 def test_a_canvas_named_on_the_command_line_is_no_note_unless_included(tmp_path):
@@ -424,12 +427,17 @@ def test_a_first_build_under_way_is_not_called_interrupted_by_a_second_kg(tmp_pa
     first = subprocess.Popen([sys.executable, "-m", "cli", "ask", "max SQS message size"], cwd=ROOT, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     store = tmp_path / "home" / "data" / "kg" / "store"
-    deadline = time.monotonic() + 60
-    while not list(store.parent.glob(".store.building-*")) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    second = kg("ask", "max SQS message size", env=env, timeout=300)
-    first.communicate(timeout=300)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(store.parent.glob(".store.building-*")) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert list(store.parent.glob(".store.building-*")), "the first build never started"
+        second = kg("ask", "max SQS message size", env=env, timeout=300)
+        first.communicate(timeout=300)
+    finally:
+        first.kill()
     assert first.returncode == 0 and second.returncode == 0, second.stderr
+    assert "Waiting for the store" in second.stderr          # it did overlap the first build
     assert "interrupted" not in second.stderr and "256 KB" in second.stdout
     from kg.store import lock_is_held
 

@@ -314,6 +314,13 @@ def test_a_kgignore_in_a_subfolder_leaves_out_files_below_it(tmp_path):
     result = runner.invoke(app, ["ingest", str(notes), "--db", str(tmp_path / "db"), "--json"])
     added = sorted(Path(p).relative_to(notes).as_posix() for p in json.loads(result.stdout)["added"])
     assert result.exit_code == 0 and added == ["a/one.md", "b/two.md"], result.output
+    (notes / ".kgignore").write_text("*.draft.md\n", encoding="utf-8")
+    (notes / "a" / "keep.draft.md").write_text("# SQS\n- kept: up to 256 KB\n", encoding="utf-8")
+    (notes / "b" / "drop.draft.md").write_text("# SQS\n- dropped: up to 256 KB\n", encoding="utf-8")
+    (notes / "a" / ".kgignore").write_text("two.md\n!keep.draft.md\n", encoding="utf-8")
+    again = runner.invoke(app, ["ingest", str(notes), "--db", str(tmp_path / "db2"), "--json"])
+    added = sorted(Path(p).relative_to(notes).as_posix() for p in json.loads(again.stdout)["added"])
+    assert added == ["a/keep.draft.md", "a/one.md", "b/two.md"], again.output   # a/'s ! takes it back
 
 
 def test_glob_rules_match_like_gitignore():
@@ -532,6 +539,12 @@ def test_a_store_is_never_made_inside_another_store(tmp_path):
     assert inner.exit_code == 1 and "inside the kg store" in inner.stderr and "Traceback" not in inner.stderr
     assert sorted(p.name for p in db.iterdir()) == before
     assert runner.invoke(app, ["ingest", note, "--db", str(tmp_path / "db2")]).exit_code == 0
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "CURRENT").write_text("a file of the user's\n", encoding="utf-8")
+    beside = runner.invoke(app, ["ingest", note, "--db", str(tmp_path / "proj" / "kg")])
+    assert beside.exit_code == 0, beside.output           # a lone CURRENT makes no store of proj/
+    sibling = runner.invoke(app, ["ingest", note, "--db", str(db / ".." / "db3")])
+    assert sibling.exit_code == 0, sibling.output         # db/../db3 is beside db, not inside it
 
 
 def test_connect_of_one_service_to_itself_and_an_empty_query_are_usage_errors(bundled_db):

@@ -123,3 +123,10 @@ def test_a_capital_b_before_ps_is_bytes_a_small_one_bits():
     bits, as network figures are written."""
     assert parse_quantity("200 MBps") == parse_quantity("200 MB/s")
     assert parse_quantity("10 Gbps").unit == "Gbit/s" and parse_quantity("100 mbps").unit == "Mbit/s"
+
+
+def test_a_converted_fraction_has_six_figures_and_a_whole_number_all_of_its():
+    """15 minutes in days printed 0.0104166666666667 once every digit was kept; 5 TB in bytes
+    (the near miss) must keep all thirteen."""
+    assert format_quantity(convert(parse_quantity("15 minutes"), "days")) == "0.0104167 days"
+    assert format_quantity(convert(parse_quantity("5 TB"), "bytes")) == "5,497,558,138,880 bytes"

@@ -86,6 +86,8 @@ def problems() -> list[str]:
     for row in map(json.loads, filter(str.strip, (GOLD / "unanswerable.jsonl").read_text(encoding="utf-8").splitlines())):
         if row.get("id") in ids or not row.get("question"):
             found.append(f"{row.get('id')}: unanswerable row without a question or with a used id")
+        if not any(str(row.get("id", "")).startswith(repo + "-") for repo in repos):
+            found.append(f"{row.get('id')}: an unanswerable id starts with its repository's name (its split)")
         ids.add(row.get("id"))
     return found
 
