@@ -298,8 +298,8 @@ class SameService(UsageError):
     """`kg connect` given two names of one service."""
 
     def __init__(self, a: str, b: str, label: str) -> None:
-        same = f"'{a}' and '{b}' both name" if a != b else f"'{a}' twice names"
-        super().__init__(f"{same} {label}; kg connect links two different services.")
+        same = f"'{a}' and '{b}' both name {label}" if a != b else f"Both ends are '{a}' ({label})"
+        super().__init__(f"{same}; kg connect links two different services.")
 
 
 class EmptyPath(UsageError):

@@ -4,8 +4,9 @@ A note is a regular text file: by extension (markdown, plain text, org, reStruct
 AsciiDoc, CSV and TSV, HTML), or with no extension when its first bytes are text. Everything
 else in a folder (a vault's images, PDFs, canvases, JSON) is not a note and is counted, not
 warned about. `--include` globs replace the extension test, `--exclude` globs and a `.kgignore`
-file in the notes folder or a folder under it (kg.ingest.discover; gitignore syntax: `#` comments, `!` negation, a trailing `/` for
-folders, a leading or inner `/` to anchor at the folder) leave files out.
+file in the notes folder or a folder under it (kg.ingest.discover; gitignore syntax: `#`
+comments, `!` negation, a trailing `/` for folders, a leading or inner `/` to anchor at the
+folder) leave files out.
 """
 
 from __future__ import annotations

@@ -92,10 +92,11 @@ def discover(paths: list[Path], report: IngestReport, *, include: tuple[str, ...
 
     A file named on the command line is read unless its extension says it is no note (a
     vault's `Board.canvas`, an image: skipped with a warning; --include globs that match it
-    read it too); in a folder, only notes are (kg.files: by extension, --include/--exclude and the
-    folder's .kgignore), and other files are counted in `report.ignored`. Named pipes, devices and sockets are skipped with a
-    warning and never opened; folders holding a kg store are never entered, nor read when
-    given (a store folder or a file in one is skipped with a warning).
+    read it too); in a folder, only notes are (kg.files: by extension, --include/--exclude and
+    the .kgignore files), and other files are counted in `report.ignored`. Named pipes,
+    devices and sockets are skipped with a warning and never opened; folders holding a kg
+    store are never entered, nor read when given (a store folder or a file in one is skipped
+    with a warning).
 
     Raises:
         NotesNotFound: when a path does not exist.

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
 
-from kg.errors import (InvalidTerm, NoStore, NotAStore, QueryFailed, QuerySyntaxError, StoreDamaged, StoreIsAFile,
-                       StoreInsideStore, StoreLocked, StoreWriteFailed, BadSetting)
+from kg.errors import (BadSetting, InvalidTerm, NoStore, NotAStore, QueryFailed, QuerySyntaxError, StoreDamaged,
+                       StoreInsideStore, StoreIsAFile, StoreLocked, StoreWriteFailed)
 
 def lock_wait_seconds() -> float:
     """How long kg waits for a store another process holds: KG_LOCK_TIMEOUT seconds, else 30.
