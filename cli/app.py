@@ -66,7 +66,7 @@ def root(
 @app.command()
 @reports_errors
 def ingest(
-    paths: Annotated[Optional[list[Path]], typer.Argument(
+    paths: Annotated[Optional[list[str]], typer.Argument(
         help="Note files or folders (default: the bundled notes)")] = None,
     include: Annotated[Optional[list[str]], typer.Option(
         "--include", help="Read only files matching this glob, whatever their extension (repeatable)")] = None,
@@ -96,7 +96,11 @@ def ingest(
     from cli import render
     from cli.ask import lock_waiter, open_db, progress_line
 
-    targets = list(paths) if paths else [bundled_notes_dir()]
+    if paths and any(not p.strip() for p in paths):
+        from kg.errors import EmptyPath
+
+        raise EmptyPath("notes path")        # "" (an unset variable) would be the working folder
+    targets = [Path(p) for p in paths] if paths else [bundled_notes_dir()]
     options = {"progress": progress_line("Ingesting"), "include": tuple(include or ()),
                "exclude": tuple(exclude or ()), "prune": prune}
     location = db or None
@@ -460,7 +464,9 @@ def export(
             if focus and depth <= 1 and max_neighbours and picture:
                 title += f" (best-attested {max_neighbours} neighbours each; --max-neighbours 0 for all)"
             if not focus and max_services and picture:
-                title += f" (the {max_services} best-attested services; --max-services 0 for all)"
+                drawn = graph.number_of_nodes()      # those of the best with a link among the best links
+                title += (f" (the {drawn} best-attested linked service{'s' if drawn != 1 else ''}; "
+                          "--max-services 0 for all)")
             data = export_diagram(graph, vocab, chosen.name, title=title, focus=focus)
     write_output(output, data, force=force)
     if output != "-":

@@ -555,3 +555,14 @@ def test_connect_of_one_service_to_itself_and_an_empty_query_are_usage_errors(bu
     empty = runner.invoke(app, ["sparql", "  ", "--db", str(bundled_db)])
     assert empty.exit_code == 2 and empty.stderr.startswith("Error: The SPARQL query is empty")
     assert runner.invoke(app, ["connect", "SNS", "Lambda", "--db", str(bundled_db)]).exit_code == 0
+
+
+def test_an_empty_notes_path_is_refused_not_read_as_the_working_folder(tmp_path):
+    """`kg ingest "$NOTES"` with NOTES unset read the working folder; "." (the near miss) still does."""
+    (tmp_path / "sqs.md").write_text("# SQS\n- Messages are up to 256 KB in size\n", encoding="utf-8")
+    empty = subprocess.run([sys.executable, "-m", "cli", "ingest", "", "--db", str(tmp_path.parent / f"{tmp_path.name}-db")],
+                           capture_output=True, text=True, cwd=tmp_path)
+    assert empty.returncode == 2 and "notes path is empty" in empty.stderr
+    dot = subprocess.run([sys.executable, "-m", "cli", "ingest", ".", "--db", str(tmp_path.parent / f"{tmp_path.name}-db")],
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert dot.returncode == 0 and "1 added" in dot.stdout, dot.stderr
