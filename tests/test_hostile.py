@@ -205,16 +205,19 @@ def test_a_locked_store_fails_with_a_clear_message(tmp_path):
     assert f"is locked by pid {os.getpid()} (" in done.stderr and "Traceback" not in done.stderr
 
 
-def start_long_ingest(tmp_path, db):
-    """An ingest of 3,000 notes in another process, its stderr a terminal, returned once its
-    progress line shows it is writing notes (so a signal sent then lands mid-ingest however
-    fast the machine), with a function that reads the rest of its stderr."""
+def start_long_ingest(tmp_path, db, *, notes: int = 3000, lines: int = 1):
+    """An ingest of `notes` notes of `lines` lines each in another process, its stderr a
+    terminal, returned once its progress line shows it is writing notes (the first tenth of
+    them: so a signal sent then lands mid-ingest however fast the machine), with a function
+    that reads the rest of its stderr."""
     import pty
 
     folder = tmp_path / "many"
     folder.mkdir()
-    for i in range(3000):
-        (folder / f"n{i:04d}.md").write_text(f"# SQS\n- Messages are up to {i + 1} KB in size\n", encoding="utf-8")
+    for i in range(notes):
+        body = "".join(f"- Messages are up to {i + k + 1} KB in size, with {k} retries\n" for k in range(lines))
+        (folder / f"n{i:04d}.md").write_text(f"# SQS\n{body}", encoding="utf-8")
+    ready = f"[{max(1, notes // 30)}/{notes}]".encode()
     master, slave = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "cli", "ingest", str(folder), "--db", str(db)], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=slave, text=True)
@@ -230,7 +233,7 @@ def start_long_ingest(tmp_path, db):
             if not chunk:
                 break
             seen.extend(chunk)
-            if b"[100/3000]" in seen:
+            if ready in seen:
                 writing.set()
         writing.set()
     reader = threading.Thread(target=drain, daemon=True)
@@ -259,6 +262,45 @@ def test_a_kill_during_ingest_leaves_every_note_whole(tmp_path):
         assert validate_shapes(store) == []     # no half-written note: every fact whole and cited
     resumed = ingest(db, folder)
     assert resumed.exit_code == 0 and stats(db)["notes"] == before["notes"] + 3000
+
+
+def test_a_kill_during_a_parallel_ingest_leaves_no_worker_holding_the_store(tmp_path):
+    """Forked extraction workers outlived `kill -9` of kg by a second or more and held the store's
+    lock (the next command said the store was in use, naming no one); they now die with it. The
+    near miss: the workers were running, each in the middle of a note, when kg was killed."""
+    from kg.store import lock_is_held
+
+    folder = tmp_path / "big"
+    folder.mkdir()
+    for i in range(30):     # notes of 8,000 lines: each takes a worker a second or more
+        body = "".join(f"- Messages are up to {i + k + 1} KB in size, with {k} retries\n" for k in range(8000))
+        (folder / f"n{i:02d}.md").write_text(f"# SQS\n{body}", encoding="utf-8")
+    db = tmp_path / "store"
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "ingest", str(folder), "--db", str(db)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=dict(os.environ, KG_WORKERS="2"))
+    listing = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    if not listing.exists():
+        proc.kill()
+        pytest.skip("no /proc children listing to find the workers by")
+    deadline = time.monotonic() + 60
+    while len(listing.read_text().split()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    children = [int(c) for c in listing.read_text().split()]
+    time.sleep(0.5)         # the workers are in the middle of their first notes
+
+    def alive(pid: int) -> bool:
+        try:
+            return "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
+        except OSError:
+            return False
+    assert len(children) == 2 and all(map(alive, children)) and proc.poll() is None
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    deadline = time.monotonic() + 0.3
+    while (lock_is_held(db) or any(map(alive, children))) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not any(map(alive, children)) and not lock_is_held(db)
 
 
 def test_ctrl_c_during_ingest_stops_cleanly_and_keeps_the_graph(tmp_path):
