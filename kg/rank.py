@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "ranker.json"
@@ -38,17 +38,26 @@ class Ranker:
         w = self.weights
         return sum(w.get(k, 0.0) * v for k, v in features.items())
 
+    @cached_property
+    def _compiled(self) -> tuple[tuple[str, ...], tuple]:
+        """The trees with their features as positions in one list of the names they split on:
+        a candidate's features are looked up once each, not once per node (the ask path scores
+        ~20 candidates by 400 trees)."""
+        names = tuple(sorted({f for t in self.trees for f in t.feature}))
+        at = {n: i for i, n in enumerate(names)}
+        return names, tuple((tuple(at[f] for f in t.feature), t.threshold, t.left, t.right, t.leaf)
+                            for t in self.trees)
+
     def tree_score(self, features: dict[str, float], nil: bool) -> float:
-        get = features.get
         total = self.tree_base * self.score(features) if self.tree_base else 0.0
-        # Tree.value inlined: one loop over every tree's arrays (the ask path scores ~20 candidates
-        # by 400 trees)
-        for t in self.trees:
-            feature, threshold, left, right = t.feature, t.threshold, t.left, t.right
+        names, trees = self._compiled
+        get = features.get
+        x = [get(n, 0.0) for n in names]
+        for feature, threshold, left, right, leaf in trees:    # Tree.value, on positions
             node = 0 if feature else -1
             while node >= 0:
-                node = left[node] if get(feature[node], 0.0) <= threshold[node] else right[node]
-            total += t.leaf[~node]
+                node = left[node] if x[feature[node]] <= threshold[node] else right[node]
+            total += leaf[~node]
         return total + (self.nil_bias if nil else 0.0)
 
 
