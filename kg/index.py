@@ -106,6 +106,26 @@ class StatementIndex:
         self._df: dict[str, int] = {}
         self._terms: list[str] | None = None
         self._fact_key: str | None = None
+        self._ranking: tuple[str, object, list] | None = None     # the last MATCH: its cursor, rows read
+
+    def _ranked(self, match: str):
+        """Statements matching `match`, best bm25 first (ties by id), read from one query as far
+        as a caller goes: a search of all notes and one of the services in scope ask the same
+        MATCH, and the second goes on where the first stopped instead of ranking every match again."""
+        if self._ranking is None or self._ranking[0] != match:
+            cursor = self.db.execute(f"SELECT rowid, {_BM25} AS s FROM fts WHERE fts MATCH ? ORDER BY s, rowid",
+                                     (match,))
+            self._ranking = (match, cursor, [])
+        _match, cursor, rows = self._ranking
+        i = 0
+        while True:
+            if i == len(rows):
+                row = cursor.fetchone()
+                if row is None:
+                    return
+                rows.append(row)
+            yield rows[i]
+            i += 1
 
     def close(self) -> None:
         self.db.close()
@@ -197,21 +217,24 @@ class StatementIndex:
         match = " OR ".join(f'"{w}"' for w in words)
         try:
             if not services:
-                ranked = self.db.execute(f"SELECT rowid, {_BM25} AS s FROM fts WHERE fts MATCH ? ORDER BY s LIMIT ?",
-                                         (match, limit)).fetchall()
+                ranked = []
+                for row in self._ranked(match):
+                    ranked.append(row)
+                    if len(ranked) == limit:
+                        break
             else:
                 # filtering in Python: an IN (subquery) inside the MATCH query costs 100x more
                 marks = ",".join("?" * len(services))
                 about = {i for (i,) in self.db.execute(f"SELECT id FROM about WHERE service IN ({marks})",
                                                        list(services))}
                 ranked = []
-                for i, score in self.db.execute(f"SELECT rowid, {_BM25} AS s FROM fts WHERE fts MATCH ? ORDER BY s",
-                                                (match,)):
+                for i, score in self._ranked(match):
                     if i in about:
                         ranked.append((i, score))
                         if len(ranked) == limit:
                             break
         except sqlite3.OperationalError:
+            self._ranking = None
             return []
         return self._hits(ranked)
 
