@@ -53,7 +53,7 @@ class Ranker:
         names, trees = self._compiled
         get = features.get
         x = [get(n, 0.0) for n in names]
-        for feature, threshold, left, right, leaf in trees:    # Tree.value, on positions
+        for feature, threshold, left, right, leaf in trees:    # each tree, as Tree says, on positions
             node = 0 if feature else -1
             while node >= 0:
                 node = left[node] if x[feature[node]] <= threshold[node] else right[node]
@@ -71,13 +71,6 @@ class Tree:
     left: tuple[int, ...]
     right: tuple[int, ...]
     leaf: tuple[float, ...]
-
-    def value(self, get) -> float:
-        node = 0 if self.feature else -1
-        feature, threshold, left, right = self.feature, self.threshold, self.left, self.right
-        while node >= 0:
-            node = left[node] if get(feature[node], 0.0) <= threshold[node] else right[node]
-        return self.leaf[~node]
 
     def to_json(self) -> dict:
         return {"feature": list(self.feature), "threshold": list(self.threshold), "left": list(self.left),

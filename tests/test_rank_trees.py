@@ -6,14 +6,15 @@ import pytest
 
 
 def test_a_tree_sends_a_candidate_left_at_or_below_its_threshold():
-    from kg.rank import Tree
+    from kg.rank import Ranker, Tree
 
     # node 0 splits on "fit"; its right child splits on "rank"; leaves ~0, ~1, ~2
     t = Tree(("fit", "rank"), (0.5, 0.25), (-1, -2), (1, -3), (-1.0, 0.5, 2.0))
-    assert t.value({"fit": 0.5}.get) == -1.0          # at the threshold: left
-    assert t.value({}.get) == -1.0                    # a feature a candidate lacks is 0
-    assert t.value({"fit": 1.0, "rank": 0.2}.get) == 0.5
-    assert t.value({"fit": 1.0, "rank": 1.0}.get) == 2.0
+    value = Ranker(trees=(t,)).tree_score          # one tree, no linear share, no nil cut: its leaf
+    assert value({"fit": 0.5}, False) == -1.0          # at the threshold: left
+    assert value({}, False) == -1.0                    # a feature a candidate lacks is 0
+    assert value({"fit": 1.0, "rank": 0.2}, False) == 0.5
+    assert value({"fit": 1.0, "rank": 1.0}, False) == 2.0
 
 
 def test_trees_and_their_cut_survive_the_data_file(tmp_path: Path):
