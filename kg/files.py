@@ -189,11 +189,16 @@ class NoteFilter:
 
     def is_excluded(self, rel: str, is_dir: bool) -> bool:
         """gitignore's rule: the last matching line decides, and `!` lines take a path back."""
-        excluded = False
+        return bool(self.verdict(rel, is_dir))
+
+    def verdict(self, rel: str, is_dir: bool) -> bool | None:
+        """What the last line matching `rel` says (True: left out, False: taken back), or None
+        when no line matches: a later ignore file then decides alone (kg.ingest.discover)."""
+        said = None
         for rule in self.exclude:
             if rule.matches(rel, is_dir):
-                excluded = not rule.negated
-        return excluded
+                said = not rule.negated
+        return said
 
     def is_note_name(self, rel: str) -> bool | None:
         """True when the name makes a file a note, False when it makes it not one, None when

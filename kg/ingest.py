@@ -16,7 +16,7 @@ from typing import Callable
 
 from kg.errors import KgError, NotesNotFound, StoreInsideNotes
 from kg.extract import Extractor
-from kg.files import IGNORE_FILE, NoteFilter, file_kind, looks_like_text, read_regular_file
+from kg.files import IGNORE_FILE, NoteFilter, file_kind, looks_like_text, parse_rule, read_regular_file
 from kg.graph import build_note_triples, note_iri, vocabulary_triples
 from kg.notes import UnreadableNote, decode_note
 from kg.resources import BUNDLED_ROOT, bundled_notes_dir
@@ -81,9 +81,11 @@ def check_store_outside_notes(store_path: Path, paths: list[Path]) -> None:
 def _included(given: Path, include: tuple[str, ...]) -> bool:
     """Does an --include glob match a file named on the command line, by its name or by the
     trailing folders of the path as given (`boards/*.canvas` for `vault/boards/B.canvas`)?"""
+    if not include:
+        return False
+    rules = NoteFilter(include=tuple(r for r in map(parse_rule, include) if r))     # no .kgignore to read
     parts = given.as_posix().split("/")
-    tails = ["/".join(parts[i:]) for i in range(len(parts))]
-    return any(NoteFilter.for_root(given.parent, (glob,)).is_note_name(t) for glob in include for t in tails)
+    return any(rules.is_note_name("/".join(parts[i:])) for i in range(len(parts)))
 
 
 def discover(paths: list[Path], report: IngestReport, *, include: tuple[str, ...] = (),
@@ -134,10 +136,8 @@ def discover(paths: list[Path], report: IngestReport, *, include: tuple[str, ...
             out = rules.is_excluded(rel, is_dir)
             for folder, f in nested:
                 if rel.startswith(folder + "/"):
-                    inner = rel[len(folder) + 1:]
-                    for rule in f.exclude:
-                        if rule.matches(inner, is_dir):
-                            out = not rule.negated
+                    said = f.verdict(rel[len(folder) + 1:], is_dir)
+                    out = out if said is None else said
             return out
         visited_dirs: set[tuple[int, int]] = set()
         for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=lambda e: report.skipped.append(
