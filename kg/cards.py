@@ -28,7 +28,7 @@ from kg.card_questions import (NO, YES, blank_values, capability_question, clean
 from kg.check import (FindingClaim, active_contexts, capability_findings, disagree, limit_slots,
                       probable_current, setting_findings, setting_groups)
 from kg.facts import (CapabilityFact, IntegrationFact, LimitFact, SettingFact, Source, capability_facts,
-                      integration_facts, limit_facts, setting_facts, store_note_names)
+                      integration_facts, limit_facts, note_name, setting_facts, store_note_names)
 from kg.lexicon import default_lexicon
 from kg.namespaces import KG, PROV
 from kg.store import EmbeddedStore
@@ -208,8 +208,7 @@ class FactSource:
                 ends[r["a"]] = RangeEnd(
                     r["a"], r["service"], r["attribute"], r["qualifier"].rsplit("#", 1)[-1], (),
                     Quantity(float(r["value"]), symbol, r["stated"], r.get("noun") or ""),
-                    Source(names.get(r["path"]) or r["path"].rsplit("/", 1)[-1], int(r["line"]), int(r["end"]),
-                           r["text"], r.get("date")))
+                    Source(note_name(r["path"], names), int(r["line"]), int(r["end"]), r["text"], r.get("date")))
         for node, end in ends.items():
             end.contexts = tuple(sorted(contexts.get(node, ())))
         pairs = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kg.facts import IntegrationFact, LimitFact, Source, note_names, store_note_names
+from kg.facts import IntegrationFact, LimitFact, Source, note_name, note_names, store_note_names
 from kg.resources import shapes_path
 from kg.store import EmbeddedStore
 
@@ -723,8 +723,7 @@ def _statements_by_default(store: EmbeddedStore, vocab) -> list[tuple[str, str, 
             feature = found[0].label.lower()
         if not feature:
             continue
-        source = Source(names.get(r["path"]) or r["path"].rsplit("/", 1)[-1], int(r["line"]), int(r["end"]),
-                        r["text"], r.get("date"))
+        source = Source(note_name(r["path"], names), int(r["line"]), int(r["end"]), r["text"], r.get("date"))
         # "Default encryption (SSE-S3)" names an S3 feature: group by the service it belongs to
         out.append((vocab.root_service(service), feature, not m.group("neg"), source))
     return out

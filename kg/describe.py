@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kg.check import value_conflicts
-from kg.facts import IntegrationFact, LimitFact, integration_facts, limit_facts, service_and_features, store_note_names
+from kg.facts import (IntegrationFact, LimitFact, integration_facts, limit_facts, note_name, service_and_features,
+                      store_note_names)
 from kg.namespaces import KG
 from kg.store import IRI, EmbeddedStore
 from kg.vocab import Vocabulary
@@ -45,7 +46,7 @@ def describe_service(store: EmbeddedStore, vocab: Vocabulary, iri: str) -> Servi
     names = store_note_names(store)
     for svc in scope:
         for row in store.select(_MENTIONS, svc=IRI(svc)):
-            name = names.get(row["path"]) or row["path"].rsplit("/", 1)[-1]
+            name = note_name(row["path"], names)
             notes[name] = notes.get(name, 0) + int(row["n"])
     category = vocab.categories.get(concept.category or "")
     parent = vocab.parent_service(iri)

@@ -149,7 +149,8 @@ def store_note_names(store) -> dict[str, str]:
     return note_names(r["path"] for r in store.select(_NOTE_PATHS))
 
 
-def _note_name(path: str, names: dict[str, str]) -> str:
+def note_name(path: str, names: dict[str, str]) -> str:
+    """A note's name in `names` (store_note_names), else its file name (a note the index has not seen)."""
     return names.get(path) or path.rsplit("/", 1)[-1]
 
 
@@ -175,7 +176,7 @@ def limit_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str] | N
                 node[key] = r["o"]
         for r in store.select(_LIMIT_SOURCES, **binding):
             sources.setdefault(r["f"], []).append(
-                Source(_note_name(r["path"], names), int(r["line"]), int(r["end"]), r["text"], r.get("date")))
+                Source(note_name(r["path"], names), int(r["line"]), int(r["end"]), r["text"], r.get("date")))
     merged: dict[tuple, LimitFact] = {}
     seen_sources: dict[tuple, set[Source]] = {}
     forms: dict[tuple, dict[tuple, int]] = {}
@@ -264,7 +265,7 @@ def integration_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[st
                     r["source"], r["target"], _label_map(store, vocab, r["source"]),
                     _label_map(store, vocab, r["target"]), r["relation"],
                     _label_map(store, vocab, r["relation"]), bool(r["directed"]), negative)
-            src = Source(_note_name(r["path"], names), int(r["line"]), int(r["end"]), r["text"], r.get("date"))
+            src = Source(note_name(r["path"], names), int(r["line"]), int(r["end"]), r["text"], r.get("date"))
             if src not in seen_sources.setdefault(key, set()):
                 seen_sources[key].add(src)
                 fact.sources.append(src)
@@ -348,7 +349,7 @@ def capability_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str
         if fact is None:
             fact = merged[key] = CapabilityFact(r["service"], _label_map(store, vocab, r["service"]), feature,
                                                 condition, positive, r["text"])
-        src = Source(_note_name(r["path"], names), int(r["line"]), int(r["end"]), r["stext"], r.get("date"))
+        src = Source(note_name(r["path"], names), int(r["line"]), int(r["end"]), r["stext"], r.get("date"))
         if src not in fact.sources:
             fact.sources.append(src)
     out = sorted(merged.values(), key=lambda f: (f.service, f.feature, f.condition, f.positive))
@@ -368,7 +369,7 @@ def setting_facts(store: EmbeddedStore, vocab: Vocabulary, services: list[str] |
         if fact is None:
             fact = merged[key] = SettingFact(r["service"], _label_map(store, vocab, r["service"]), attribute,
                                              r["value"], r["kind"])
-        src = Source(_note_name(r["path"], names), int(r["line"]), int(r["end"]), r["stext"], r.get("date"))
+        src = Source(note_name(r["path"], names), int(r["line"]), int(r["end"]), r["stext"], r.get("date"))
         if src not in fact.sources:
             fact.sources.append(src)
     out = sorted(merged.values(), key=lambda f: (f.service, f.attribute, f.value))
@@ -392,5 +393,5 @@ def service_and_features(vocab: Vocabulary, iri: str) -> list[str]:
 
 
 __all__ = ["CANONICAL_NAMES", "CapabilityFact", "IntegrationFact", "LimitFact", "SettingFact", "Source",
-           "capability_facts", "graph_stats", "integration_facts", "limit_facts", "note_names", "service_and_features",
-           "setting_facts"]
+           "capability_facts", "graph_stats", "integration_facts", "limit_facts", "note_name", "note_names",
+           "service_and_features", "setting_facts", "store_note_names"]
