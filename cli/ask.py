@@ -203,7 +203,7 @@ def answer_outputs(question: str, db: str | None, as_json: bool) -> tuple[int, s
 
 def _run_batch(db: str | None, as_json: bool) -> int:
     """`kg ask -`: one answer per stdin line (see run_ask)."""
-    from kg.errors import EmptyQuestion, KgError
+    from kg.errors import KgError
     from kg.reading import Reader
     from kg.question import parse_question
     from kg.vocab import default_vocabulary
@@ -217,10 +217,8 @@ def _run_batch(db: str | None, as_json: bool) -> int:
             if not line.strip() and not as_json:
                 continue        # text answers take several lines each: a blank line is only spacing
             try:
-                if not line.strip():
-                    # JSON answers go one line per input line, so that the nth answer is the
-                    # nth line's: a blank one is an empty question
-                    raise EmptyQuestion()
+                # with --json, one line per input line (the nth answer is the nth line's): a blank
+                # line is an empty question, which the answerer refuses like any other
                 answer = answerer.answer(store, parse_question(line))
             except KgError as error:       # one bad line does not end a batch, nor lose its line
                 _err(f"Error: {error}")
