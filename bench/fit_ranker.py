@@ -375,7 +375,6 @@ def main() -> None:
     a = ap.parse_args()
     started = time.perf_counter()
     vocab = default_vocabulary()
-    reader = Reader(vocab, ranker=Ranker())
     groups = []
     with tempfile.TemporaryDirectory() as tmp:
         for i, corpus in enumerate(a.corpus):
@@ -386,7 +385,7 @@ def main() -> None:
                 with open_store(db, write=True) as store:
                     ingest_paths(store, [corpus / "notes"])
             rows, unanswerable, right = corpus_rows(corpus, a.corpus[0].parent / "tools")
-            reader = Reader(vocab, ranker=Ranker())
+            reader = Reader(vocab, ranker=Ranker())     # a reader per store: it keeps the store's index
             with open_store(db) as store:
                 groups += collect(reader, store, rows, unanswerable, right)
             print(f"  {corpus}: {len(rows)} train and {len(unanswerable)} unanswerable questions", file=sys.stderr)
