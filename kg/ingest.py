@@ -342,19 +342,28 @@ def _in_worker(k: int) -> tuple[int, tuple[list[str], int, int, list[tuple]]]:
     return k, _extract_note(work[k], extractor, version)
 
 
-def _quiet_worker(parent: int) -> None:
-    """Ctrl-C reaches every process of the terminal's group: the parent alone handles it. A
-    worker dies with its parent (Linux's PR_SET_PDEATHSIG): forked, it holds the store's lock
-    file too, and a `kill -9` of kg left workers finishing their notes with the store locked."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _death_signal_setter():
+    """Linux's prctl, looked up in the parent before it forks, or None elsewhere: a child must
+    not dlopen or import (a forked child of a process with threads can hang on a lock another
+    thread held at the fork: the CI run hung in the workers' first line)."""
     try:
         import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)     # 1: PR_SET_PDEATHSIG
+        return ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
-        pass                # not Linux: the worker ends when it finds its parent gone
+        return None
+
+
+def _quiet_worker(parent: int, prctl) -> None:
+    """Ctrl-C reaches every process of the terminal's group: the parent alone handles it. A
+    worker dies with its parent (PR_SET_PDEATHSIG, through `prctl` from _death_signal_setter):
+    forked, it holds the store's lock file too, and a `kill -9` of kg left workers finishing
+    their notes with the store locked."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if prctl is not None:
+        prctl(1, signal.SIGKILL)        # 1: PR_SET_PDEATHSIG
     if os.getppid() != parent:
         os._exit(0)         # the parent died before the line above took effect
 
@@ -384,7 +393,8 @@ def _extractions(work: list[_Note], vocab: Vocabulary, version: str):
     service_finder(vocab)       # built once, before the fork, for every worker
     _worker = (extractor, version, work)
     largest_first = sorted(range(len(work)), key=lambda k: -len(work[k].text))
-    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker, initargs=(os.getpid(),))
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker,
+                                                    initargs=(os.getpid(), _death_signal_setter()))
     try:
         for k, result in pool.imap_unordered(_in_worker, largest_first, chunksize=1):
             yield work[k], result
