@@ -52,6 +52,7 @@ _DIMENSION_OF_TYPE = {"percentage": "Percentage", "money": "Money", "duration": 
 _WORD = re.compile(r"[A-Za-z0-9@/]+")
 _GAP = re.compile(r"[\s*`_\"'():=-]*(?:\b(?:is|are)\b)?[\s*`_\"'():=-]*")
 _WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|where|when|why|how)\b", re.I)
+_QWORD = re.compile(r"[\w@][\w@\-./'’]*")
 _WH = re.compile(r"^\s*(?:what|which|who|whom|whose|where|when|why|how)\b", re.I)
 
 
@@ -323,22 +324,29 @@ class Reader:
                     generic = True
                     continue
                 marks.append((m.start(), m.end(), kind))
+        cue_count = len(marks)
         for hit in self.graph.kinds.find(text):
             dims = self.vocab.kinds[hit.iri].dimensions if hit.iri in self.vocab.kinds else set()
             if len(dims) == 1:
                 marks.append((hit.start, hit.end, _TYPE_OF_DIMENSION.get(next(iter(dims)), "quantity")))
+        cues, kinds = _cues_over_kinds(marks, cue_count)
+        marks = cues + kinds
         chosen = None
         after = sorted(m for m in marks if opening and m[0] >= opening.start())
         if after and after[0][0] == opening.start():
             chosen = after[0][2]            # the wh-phrase itself: "how many", "how long"
+        elif opening and opening.group().lower() in ("what", "which"):
+            # "which feature of the warehouse lets you query ...": the head is the noun phrase
+            # after the wh-word; a mark beyond it ("query") qualifies what is asked, never names it
+            end = self._phrase_end(text, opening.end())
+            inside = [m for m in cues if opening.start() <= m[0] < end] or \
+                [m for m in kinds if opening.start() <= m[0] < end]
+            if inside:
+                chosen = _head_of_run(sorted(inside))
+            elif self._qualified(text[opening.end():end]):
+                chosen = "quantity"         # "what's the biggest single data record ...": a magnitude
         elif after:
-            run = [after[0]]                # "what status code", "which policy size": the last of the
-            for m in after[1:]:             # first marks written together is the head
-                if m[0] - run[-1][1] <= 1:
-                    run.append(m)
-                elif m[0] > run[-1][1]:
-                    break
-            chosen = run[-1][2]
+            chosen = _head_of_run(after)
         elif marks and not opening:
             bounds = [m.start() for m in lex.find("headBoundary", text) if m.start() > 0]
             cut = min(bounds, default=len(text))
@@ -352,6 +360,31 @@ class Reader:
         if generic or opening and not re.match(r"\s*how\b", text, re.I):
             return "name"
         return "quantity"
+
+    def _phrase_end(self, text: str, start: int) -> int:
+        """Where the noun phrase after a wh-word ends: the first filler or head-boundary word
+        after a content word ("which VPC endpoint type | is free", "which feature | of the
+        warehouse"). Qualifier and count words before the first content word belong to it ("what
+        is the maximum size | of ...")."""
+        lex = self.lexicon
+        stop = {w for name in ("filler", "headBoundary") for w in lex.cues.get(name, ())}
+        skip = {w for w, _q in self.graph.qualifier_phrases if " " not in w} | \
+            {w for phrase in lex.cues.get("asksCount", ()) for w in phrase.split()}
+        started = False
+        for m in _QWORD.finditer(text, start):
+            parts = re.findall(r"[a-z0-9]+", m.group().lower())
+            word = parts[-1] if parts else ""
+            if word in ("", "s") or word in stop or word in skip:   # words, not stems: "setting"
+                if started:
+                    return m.start()
+                continue
+            started = True
+        return len(text)
+
+    def _qualified(self, phrase: str) -> bool:
+        """Does a phrase hold a qualifier word ("biggest", "minimum")?"""
+        words = {stem(w) for w in re.findall(r"[a-z0-9]+", phrase.lower())}
+        return any(stem(w) in words for w, _q in self.graph.qualifier_phrases if " " not in w)
 
     def _described_in_notes(self, a: Analysis, hits: list[Hit], keep: int = 2) -> list[str]:
         """The services a question describes instead of naming, as the notes describe them.
@@ -705,6 +738,26 @@ class Reader:
             f"The notes say nothing that answers '{q.text}'."
         return Answer(q.text, "not_found", message + (" Closest lines follow." if lines else ""),
                       suggestions=lines)
+
+
+def _cues_over_kinds(marks: list[tuple[int, int, str]], cues: int):
+    """A question's answer-type cues and its limit kinds' marks, a kind's mark dropped where a cue
+    covers it: "IP address" is an address cue and also words of a limit kind that counts
+    addresses, and the cue says what is asked. The first `cues` marks are the lexicon's."""
+    cue, kinds = marks[:cues], marks[cues:]
+    return cue, [k for k in kinds if not any(c[0] <= k[0] and k[1] <= c[1] for c in cue)]
+
+
+def _head_of_run(marks: list[tuple[int, int, str]]) -> str:
+    """The type of the last of the first marks written together ("what status code", "which
+    policy size"): the head of a noun phrase is its last word."""
+    run = [marks[0]]
+    for m in marks[1:]:
+        if m[0] - run[-1][1] <= 1:
+            run.append(m)
+        elif m[0] > run[-1][1]:
+            break
+    return run[-1][2]
 
 
 def _compound_terms(index, words: list[str]) -> list[str]:

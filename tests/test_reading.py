@@ -111,6 +111,11 @@ def test_range_json_has_min_and_max(store_path, ask):
     ("default region for token requests", "name"),                              # near miss: "region" heads
     ("Within how many seconds must a health checker connect?", "duration"),     # a unit beats a count
     ("How many health checkers probe an endpoint?", "count"),                   # near miss: no unit
+    ("Which feature of the warehouse lets you query files in place?", "name"),  # "query" is past the head
+    ("What is the largest size of a warehouse query?", "quantity"),            # near miss: "size" heads
+    ("Which VPC endpoint type is free?", "name"),                              # a cue beats a limit kind
+    ("Which CloudHSM user type manages users?", "name"),                       # the verb ends the phrase
+    ("What IP address do instances query?", "ip"),                             # "IP address" is a cue first
 ])
 def test_the_answer_type_is_read_at_the_head(vocab, question, expected):
     from kg.question import parse_question
