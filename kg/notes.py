@@ -107,6 +107,7 @@ def read_note(path: Path) -> tuple[str, str]:
 
 # ---------------------------------------------------------------- cleaning markup
 
+_CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^{}]*)?\}\}")
 _HTML_BREAK = re.compile(r"</?p>|<br\s*/?>|</li>|</div>", re.IGNORECASE)
 _HTML_TAG = re.compile(
     r"</?(?:a|b|i|u|s|p|br|em|strong|span|div|font|code|pre|sup|sub|small|mark|img|li|ul|ol|table|"
@@ -134,6 +135,8 @@ def clean_text(text: str) -> str:
     have none of it), and a text is cleaned once however often it is asked for: a heading is
     cleaned again for every statement under it.
     """
+    if "{{" in text:
+        text = _CLOZE.sub(r"\1", text)       # Anki cloze deletions: "port {{c1::6379::number}}"
     if "<" in text:
         text = _HTML_BREAK.sub("; ", text)
         text = _HTML_TAG.sub("", text)
@@ -751,6 +754,56 @@ def _note_date(fields: dict[str, str], lines: list[str]) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------- delimited records (flashcard decks)
+
+_DELIMITED = {".csv": ",", ".tsv": "\t"}
+_SEPARATORS = {"comma": ",", "tab": "\t", "semicolon": ";", "pipe": "|", "colon": ":", "space": " "}
+_DIRECTIVE = re.compile(r"^#(\w[\w ]*):(.*)$")
+_TAGS = re.compile(r"^\s*(?:[\w.-]+::[\w:.-]+|[\w.-]+::)(?:\s+[\w:.-]+)*\s*$")
+
+
+def _records(lines: list[str], separator: str) -> list[Statement]:
+    """A CSV or TSV file (an Anki or Quizlet deck export, a spreadsheet of facts): one statement
+    per record, its cells joined ("front — back"), never one paragraph of several records.
+
+    Quoted cells may span lines; a record cites the line it starts on. Anki's header directives
+    ("#separator:tab", "#tags column:3", "#html:true") are read, not kept: the separator they
+    name is used, and the tags column (or a last cell of "deck::tag" words) is dropped."""
+    import csv
+
+    tags_column = None
+    body = 0
+    while body < len(lines) and (m := _DIRECTIVE.match(lines[body].strip())):
+        key, value = m.group(1).strip().lower(), m.group(2).strip()
+        if key == "separator":
+            separator = _SEPARATORS.get(value.lower(), value[:1] or separator)
+        elif key == "tags column" and value.isdigit():
+            tags_column = int(value) - 1
+        body += 1
+    out: list[Statement] = []
+    reader = csv.reader((line + "\n" for line in lines[body:]), delimiter=separator, skipinitialspace=True)
+    start = body + 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            cells = []
+        end = body + reader.line_num
+        if tags_column is not None and tags_column < len(cells):
+            cells = cells[:tags_column] + cells[tags_column + 1:]
+        elif len(cells) > 1 and _TAGS.match(cells[-1]):
+            cells = cells[:-1]
+        parts = [clean_text(" ".join(c.split("\n"))) for c in cells]
+        text = " — ".join(p for p in parts if p)
+        if text:
+            raw = "\n".join(lines[start - 1:end])
+            out.append(Statement(text, start, end, kind="row", raw=raw))
+        start = end + 1
+    return out
+
+
 def parse_text(text: str, path: Path | str = "<text>", trailing_label: TrailingLabel | None = None) -> Note:
     """Parse note text into statements (see the module docstring).
 
@@ -763,9 +816,12 @@ def parse_text(text: str, path: Path | str = "<text>", trailing_label: TrailingL
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines and lines[0].startswith("\ufeff"):
         lines[0] = lines[0][1:]
-    fields, body_start = _front_matter(lines)
-    reader = _Reader(lines, trailing_label)
-    statements = reader.run(body_start)
+    if Path(str(path)).suffix.lower() in _DELIMITED:
+        fields, statements = {}, _records(lines, _DELIMITED[Path(str(path)).suffix.lower()])
+    else:
+        fields, body_start = _front_matter(lines)
+        reader = _Reader(lines, trailing_label)
+        statements = reader.run(body_start)
     title = fields.get("title") or next((s.text for s in statements if s.kind == "heading"), None)
     return Note(Path(path), tuple(statements), _note_date(fields, lines), title, fields)
 

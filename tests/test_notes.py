@@ -197,3 +197,32 @@ def test_in_markdown_an_underline_is_a_commonmark_heading_and_code_or_columns_fr
     # near miss: a plain-text table's column headers above a dashed rule are no title
     table = parse_text("Service      Max message\n------------------------\nLambda       timeout 15 minutes\n", "t.txt")
     assert by_text(table, "timeout 15 minutes").headings == ()
+
+
+DECK = '''#separator:comma
+#html:true
+#tags column:3
+"Which port does Memcached use?","{{c1::11211}}<br>(Redis: {{c2::6379::a number}})",aws::elasticache
+glacier deep archive bulk restore,"within 48 hours,
+standard within 12",aws::s3 exam
+plain front,plain back
+'''
+
+
+def test_a_delimited_deck_is_one_statement_per_record_with_cloze_and_tags_read():
+    """An Anki export: its directives are read (separator, tags column), each record is one
+    statement citing its first line (a quoted cell may span lines), cloze marks keep their text."""
+    note = parse_text(DECK, "deck.csv")
+    rows = [(s.line, s.end_line, s.text) for s in note.statements]
+    assert rows == [
+        (4, 4, "Which port does Memcached use? — 11211; (Redis: 6379)"),
+        (5, 6, "glacier deep archive bulk restore — within 48 hours, standard within 12"),
+        (7, 7, "plain front — plain back"),
+    ], rows
+    # near miss: the same lines in a text note are paragraphs, not records
+    assert len(parse_text(DECK, "deck.txt").statements) != 3
+
+
+def test_a_tsv_deck_without_directives_drops_a_last_cell_of_tags():
+    note = parse_text("EFS port\t2049\taws::efs aws::storage\nS3 max object\t5 TB\n", "cards.tsv")
+    assert [s.text for s in note.statements] == ["EFS port — 2049", "S3 max object — 5 TB"]
