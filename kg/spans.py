@@ -80,6 +80,17 @@ def _quantities(text: str, marked) -> list[Span]:
     return out
 
 
+_YEAR_LIKE = re.compile(r"(?<![\w.,/:-])(?:19|20)\d\d(?![\w/:%-]|[.,]\d|\s*(?:[-–]|to)\s*\d)")
+
+
+def _year_like(text: str, marked) -> list[Span]:
+    """Bare four-digit numbers the quantity scanner takes for years ("since 2020"): a port or a
+    code can look like one ("NFS on port 2049"), so each is a number span too, and the ranker
+    decides by what the question asks."""
+    return [Span("number", m.group(), m.start(), m.end(), Quantity(float(m.group()), "count", m.group()),
+                 marked=_in_marked(m.start(), m.end(), marked)) for m in _YEAR_LIKE.finditer(text)]
+
+
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                  "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twice": 2, "single": 1, "double": 2}
 _WORD_COUNT = re.compile(r"(?<![\w-])(" + "|".join(_NUMBER_WORDS) + r")(?![\w-])(?:\s+(?!(?:of|the|a|an|to|in|on|or|and|for|is|are|them|times?)\b)([a-z][a-z\-]+))?", re.I)
@@ -189,7 +200,7 @@ def _in_marked(a: int, b: int, marked) -> bool:
     return any(x <= a and b <= y for x, y in marked)
 
 
-READERS = (_quantities, _word_counts, _addresses, _versions, _identifiers, _marked, _clauses)
+READERS = (_quantities, _year_like, _word_counts, _addresses, _versions, _identifiers, _marked, _clauses)
 
 
 def read_spans(statement: str) -> tuple[str, list[Span]]:

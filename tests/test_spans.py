@@ -42,3 +42,11 @@ def test_versions_and_levels():
 def test_a_comma_list_after_a_colon_is_one_clause():
     assert "Mandatory, Strongly Recommended, Elective" in spans(
         "3 types: Mandatory, Strongly Recommended, Elective", "clause")
+
+
+def test_a_four_digit_number_the_quantity_scanner_takes_for_a_year_is_a_number_span():
+    assert "2049" in spans("NFS listens on port **2049**, open it in the SG", "number")
+    assert "2020" in spans("strongly consistent since Dec 2020, no charge", "number")
+    # near misses: a range of years and a date are not bare numbers
+    assert spans("courses from 2019-2021", "number") == []
+    assert spans("policy version 2012-10-17", "number") == []
