@@ -148,9 +148,9 @@ SIGNS = {
     **dict.fromkeys(("attr_cov", "cov_idf", "hit_idf_sum", "local_cov", "attr_ctx", "bm25", "rank",
                      "svc_direct", "svc_named_direct", "svc_around", "svc_described", "fit", "dim_fit",
                      "qual_match", "agree", "near", "named_cov", "q_cov_idf", "q_full", "q_cov_text", "adjacent", "head_beside",
-                     "range:none", "nil:unheard"), 1.0),
+                     "range:none", "nil:unheard", "type_cue", "type_cue_ctx"), 1.0),
     **dict.fromkeys(("miss_idf_max", "miss_idf_sum", "dim_bad", "svc_other", "qual_other",
-                     "all_in_question", "head_apart", "svc_parent_only",
+                     "all_in_question", "stated_in_question", "head_apart", "svc_parent_only",
                      "range_end:high:none", "range_end:low:none"), -1.0),
 }
 

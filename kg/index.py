@@ -238,6 +238,14 @@ class StatementIndex:
             return []
         return self._hits(ranked)
 
+    def mentions(self, services: list[str]) -> bool:
+        """Does any statement mention one of `services` (directly or by its headings)?"""
+        if not services:
+            return False
+        marks = ",".join("?" * len(services))
+        return self.db.execute(f"SELECT 1 FROM about WHERE service IN ({marks}) LIMIT 1",
+                               list(services)).fetchone() is not None
+
     def _hits(self, ranked: list[tuple[int, float]]) -> list[Hit]:
         if not ranked:
             return []

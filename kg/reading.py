@@ -25,7 +25,7 @@ from kg.lexicon import Lexicon, default_lexicon
 from kg.question import Question, parse_question
 from kg.rank import Ranker, load_ranker
 from kg.spans import Span, range_text, read_spans
-from kg.units import Quantity, convert, format_quantity
+from kg.units import Quantity, convert, find_quantities, format_quantity
 from kg.vocab import Vocabulary, stem
 
 # which candidate types can answer which expected type (every other pair is a type mismatch)
@@ -74,6 +74,8 @@ class Analysis:
     unknown: str | None = None          # its rarest word kg knows nothing of ("kafka" in "kafka retention")
     unheard: bool = False               # and no statement of the notes holds that word
     alone: bool = False                 # and it is the only word of the question kg knows nothing of
+    absent: bool = False                # it names services and no statement mentions any of them
+    stated: frozenset = frozenset()     # the quantities the question itself states ("at 5-minute granularity")
     head: str | None = None             # stem of the noun it asks the value of ("security groups" -> group)
     parents: set[str] = field(default_factory=set)  # services in scope only as what a named feature is part of
 
@@ -200,6 +202,8 @@ class Reader:
         words = {stem(w): w for w in question.words}
         analysis.idf = {s: index.idf(words.get(s, s)) for s in set(analysis.attribute)}
         analysis.content = {stem(w): index.idf(w) for w in terms}
+        analysis.absent = bool(analysis.named) and not index.mentions(
+            [iri for n in analysis.named for iri in service_and_features(self.vocab, self.vocab.root_service(n))])
         leftover = self.graph._leftover(question)
         analysis.unknown = max(leftover, key=lambda w: (index.idf(w), w)) if leftover else None
         analysis.alone = len(leftover) == 1
@@ -269,8 +273,9 @@ class Reader:
             scope = [iri for d in described for iri in service_and_features(self.vocab, d)]
         qualifier, _explicit = self.graph._wanted_qualifier(question)
         own = {iri for n in named for iri in service_and_features(self.vocab, n)}
+        stated = frozenset(m.quantity for m in find_quantities(text) if not m.bare)
         return Analysis(question, expected, cues, qualifier, scope, named, attribute, words, described,
-                        head=self._head(question), parents=set(scope) - own if named else set())
+                        head=self._head(question), parents=set(scope) - own if named else set(), stated=stated)
 
     def _head(self, question: Question) -> str | None:
         """The noun a question asks the value of: the last word of its first run of content words.
@@ -470,6 +475,7 @@ class Reader:
             **self._missing(a, text_stems | context_stems),
             **_coverage(a, h, text_stems, context_stems),
             "short_line": float(len(text.split()) <= 12),
+            **self._type_cues(a, low, f"{h.headings} {h.parents}".lower()),
         }
         cue_spans = {name: [(m.start(), m.end()) for m in self.lexicon.find(name, low)]
                      for name in ("cueMaximum", "cueMinimum", "cueDefault")}
@@ -485,6 +491,17 @@ class Reader:
         if a.expected == "yesno":
             out.append(self._yesno(a, h, text, low, base))
         return out
+
+    def _type_cues(self, a: Analysis, text: str, context: str) -> dict[str, float]:
+        """Does a statement, or its headings and parent bullets, name the kind of thing asked
+        for? A port question over "ports (SG rules): ... PostgreSQL 5432", a mode question over a
+        "Performance mode" heading: the words of the expected type's cues (the lexicon's asks*
+        set of that type) in the line or around it."""
+        names = [name for name, kind in self.lexicon.types.items() if kind == a.expected and kind != "yesno"]
+        if not names:
+            return {}
+        return {"type_cue": float(any(self.lexicon.has(n, text) for n in names)),
+                "type_cue_ctx": float(any(self.lexicon.has(n, context) for n in names))}
 
     def _missing(self, a: Analysis, present: set[str]) -> dict[str, float]:
         """The informative question words a statement lacks, and those it has (idf-weighted)."""
@@ -530,6 +547,10 @@ class Reader:
         f[f"len{bucket}"] = 1.0
         f[f"len{bucket}:{a.expected}"] = 1.0
         f["marked"] = float(sp.marked)
+        # "retention of metrics at 5-minute granularity": a value the question states is a
+        # condition of what it asks, not the answer
+        f["stated_in_question"] = float(any(x is not None and x in a.stated for x in (c.quantity, c.low, c.high)))
+        f["capitalised"] = float(_capitalised(c.value))
         for name, want in (("cueMaximum", "maximum"), ("cueMinimum", "minimum"), ("cueDefault", "default")):
             spans = cue_spans.get(name, ())
             hit = any(sp.start - 30 <= e <= sp.start for _b, e in spans) or (
@@ -565,6 +586,7 @@ class Reader:
                  "graph_score": min(answer.score, 12.0) / 12.0,
                  "quantity_question": float(a.expected in _QUANTITY_TYPES),
                  f"t:{a.expected}:graph": 1.0, "svc_none": float(not a.services)}
+            f["stated_in_question"] = float(item.quantity is not None and item.quantity in a.stated)
             if item.quantity is not None and (_DIMENSION_OF_TYPE.get(a.expected) or a.question.dimension):
                 want = _DIMENSION_OF_TYPE.get(a.expected) or a.question.dimension
                 f["dim_fit"] = float(item.quantity.dimension == want)
@@ -611,6 +633,11 @@ class Reader:
     def decide(self, a: Analysis, cands: list[Candidate], graph_answer: Answer) -> Answer:
         """The best candidate; "nil" first means the notes do not say."""
         q = a.question
+        if a.absent:
+            # "polly max characters" with no note on Polly: whatever a line on another service says
+            # about characters is not the answer
+            names = ", ".join(dict.fromkeys(self.vocab.service_label(i) for i in a.named))
+            return Answer(q.text, "not_found", f"No note mentions {names}.")
         if graph_answer.unknown_service and a.alone and (
                 a.unheard or not self._names_the_unknown(a, cands[0] if cands else None)):
             # "kafka retention": the one word kg does not know is what the question is about; no
@@ -746,6 +773,14 @@ def _cues_over_kinds(marks: list[tuple[int, int, str]], cues: int):
     addresses, and the cue says what is asked. The first `cues` marks are the lexicon's."""
     cue, kinds = marks[:cues], marks[cues:]
     return cue, [k for k in kinds if not any(c[0] <= k[0] and k[1] <= c[1] for c in cue)]
+
+
+def _capitalised(value: str) -> bool:
+    """Is a value a proper name, one to four words each written with a capital or a digit
+    ("General Purpose", "Redshift Spectrum", "Max I/O"), not a phrase of ordinary words?"""
+    words = value.split()
+    return 0 < len(words) <= 4 and all(w[0].isupper() or w[0].isdigit() for w in words) and \
+        any(ch.isalpha() for ch in value)
 
 
 def _head_of_run(marks: list[tuple[int, int, str]]) -> str:

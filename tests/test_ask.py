@@ -151,8 +151,10 @@ def test_first_use_ingests_the_bundled_notes(tmp_path, monkeypatch):
 # services came to be found by the notes' best lines and stated ranges to answer as ranges (corpus
 # train 50.2%, test 38.9%). Raised to 200/213 when the ranker's tree stage came to correct the
 # linear score under the same sign constraints and misspelt words came to be read as the notes
-# spell them (corpus test 44.2%).
-ACCURACY_FLOOR = {"hits_at_1": 0.938, "citation_accuracy": 0.938, "abstention": 1.0}
+# spell them (corpus test 44.2%). Raised to 203/213 when a which/what question's type came to be
+# read in the noun phrase after its wh-word, CSV decks to be read one record per statement, and a
+# value the question states to count as its condition (corpus train 81.5%).
+ACCURACY_FLOOR = {"hits_at_1": 0.953, "citation_accuracy": 0.953, "abstention": 1.0}
 
 
 def test_accuracy_on_the_gold_questions_does_not_fall(bundled_db):

@@ -311,3 +311,55 @@ def test_a_compound_is_searched_as_the_notes_write_it(store_path, vocab):
         index = open_index(store, vocab)
         assert _compound_terms(index, ["visibility", "time", "out"]) == ["timeout"]
         assert _compound_terms(index, ["retention", "period"]) == []
+
+
+SPEECH = """S3 cheat sheet (a plain list, no markup)
+bucket names: 3 to 63 characters, lowercase
+S3 versioning, once on, can only be suspended
+"""
+
+
+def test_a_question_about_a_service_no_note_mentions_is_not_answered(tmp_path, vocab):
+    """A question naming only services that no statement mentions, not even through a parent
+    service, is answered "no note mentions ...": a line about another service's characters is
+    not an answer about Polly's."""
+    from kg.ingest import ingest_paths
+    from kg.question import parse_question
+    from kg.reading import Reader
+    from kg.store import open_store
+
+    (tmp_path / "s3.txt").write_text(SPEECH, encoding="utf-8")
+    with open_store(tmp_path / "db", write=True) as store:
+        ingest_paths(store, [tmp_path / "s3.txt"])
+    reader = Reader(vocab)
+    with open_store(tmp_path / "db") as store:
+        polly = reader.answer(store, parse_question("polly max characters"))
+        assert polly.status == "not_found" and polly.message == "No note mentions Amazon Polly.", polly
+        # near misses: the service is mentioned; a feature of a mentioned service
+        s3 = reader.answer(store, parse_question("s3 bucket name max characters"))
+        assert s3.status == "answered" and "63" in s3.answers[0].value, s3
+        q = parse_question("can S3 versioning be turned off")
+        a, _c = reader.candidates(store, q, reader.graph.answer(store, q))
+        assert a.named and not a.absent
+
+
+def test_a_value_the_question_states_is_marked_as_a_condition(tmp_path, vocab):
+    """"... at 5-minute granularity": the 5 minutes are what the question says, not its answer."""
+    from kg.ingest import ingest_paths
+    from kg.question import parse_question
+    from kg.reading import Reader
+    from kg.store import open_store
+
+    (tmp_path / "cw.org").write_text("* CloudWatch\n- metrics at 5 minutes granularity are kept for 63 days\n",
+                                     encoding="utf-8")
+    with open_store(tmp_path / "db", write=True) as store:
+        ingest_paths(store, [tmp_path / "cw.org"])
+    reader = Reader(vocab)
+    with open_store(tmp_path / "db") as store:
+        def marks(text):
+            q = parse_question(text)
+            _a, cands = reader.candidates(store, q, reader.graph.answer(store, q))
+            return {c.value: c.features.get("stated_in_question") for c in cands if c.type == "quantity"}
+        assert marks("CloudWatch retention at 5-minute granularity") == {"5 minutes": 1.0, "63 days": 0.0}
+        # near miss: another value of the same dimension is not the one stated
+        assert marks("CloudWatch retention at 1-minute granularity") == {"5 minutes": 0.0, "63 days": 0.0}
