@@ -25,7 +25,7 @@ from kg.lexicon import Lexicon, default_lexicon
 from kg.question import Question, parse_question
 from kg.rank import Ranker, load_ranker
 from kg.spans import Span, range_text, read_spans
-from kg.units import Quantity, convert, find_quantities, format_quantity
+from kg.units import COUNT, DURATION, MONEY, RATIO, Quantity, convert, find_quantities, format_quantity
 from kg.vocab import Vocabulary, stem
 
 # which candidate types can answer which expected type (every other pair is a type mismatch)
@@ -47,8 +47,8 @@ DESCRIBED_BY_HITS = 20          # statements whose services vote for the service
 DESCRIBED_BY_DEFINITION = 5     # services whose definitions add a vote
 SEARCH_LIMIT = 40               # statements read per search (all notes, then the services in scope)
 _QUANTITY_TYPES = {"quantity", "count", "duration", "percentage", "money"}
-_TYPE_OF_DIMENSION = {"Duration": "duration", "Count": "count", "Percentage": "percentage", "Money": "money"}
-_DIMENSION_OF_TYPE = {"percentage": "Percentage", "money": "Money", "duration": "Duration"}
+_TYPE_OF_DIMENSION = {DURATION: "duration", COUNT: "count", RATIO: "percentage", MONEY: "money"}
+_DIMENSION_OF_TYPE = {"percentage": RATIO, "money": MONEY, "duration": DURATION}
 _WORD = re.compile(r"[A-Za-z0-9@/]+")
 _GAP = re.compile(r"[\s*`_\"'():=-]*(?:\b(?:is|are)\b)?[\s*`_\"'():=-]*")
 _WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|where|when|why|how)\b", re.I)

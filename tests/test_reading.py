@@ -363,3 +363,24 @@ def test_a_value_the_question_states_is_marked_as_a_condition(tmp_path, vocab):
         assert marks("CloudWatch retention at 5-minute granularity") == {"5 minutes": 1.0, "63 days": 0.0}
         # near miss: another value of the same dimension is not the one stated
         assert marks("CloudWatch retention at 1-minute granularity") == {"5 minutes": 0.0, "63 days": 0.0}
+
+
+def test_a_percentage_fits_a_percentage_question(tmp_path, vocab):
+    """The dimension a percentage question asks for is the one kg.units gives "%" (a ratio):
+    "54%" fits "what discount", "54 GB" does not."""
+    from kg.ingest import ingest_paths
+    from kg.question import parse_question
+    from kg.reading import Reader
+    from kg.store import open_store
+
+    (tmp_path / "ec2.md").write_text("# EC2\n- reserved instances: up to 54% discount, 54 GB of notes\n",
+                                     encoding="utf-8")
+    with open_store(tmp_path / "db", write=True) as store:
+        ingest_paths(store, [tmp_path / "ec2.md"])
+    reader = Reader(vocab)
+    with open_store(tmp_path / "db") as store:
+        q = parse_question("What percentage discount do EC2 reserved instances give?")
+        a, cands = reader.candidates(store, q, reader.graph.answer(store, q))
+        fit = {c.value: c.features.get("dim_fit") for c in cands if c.type == "quantity"}
+    assert a.expected == "percentage"
+    assert fit == {"54%": 1.0, "54 GB": 0.0}, fit
